@@ -1,0 +1,50 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'src/store/generated/', 'data/', 'coverage/', 'clients/**/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The optimizer is pure computation: no I/O, no framework, no clock, no global randomness.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'], message: 'src/engine is pure: no Node.js modules.' },
+            { group: ['fastify*', '@fastify/*', 'zod', '@prisma/*', 'pg', '@electric-sql/*', 'pino'], message: 'src/engine is pure: no frameworks or storage.' },
+            { group: ['**/store/**', '**/http/**'], message: 'src/engine does not depend on other layers.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'src/engine takes its clock from the caller.' },
+        { name: 'performance', message: 'src/engine takes its clock from the caller.' },
+        { name: 'process', message: 'src/engine does no I/O.' },
+        { name: 'setTimeout', message: 'src/engine does no I/O.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'src/engine takes a seeded random source.' },
+        { object: 'Date', property: 'now', message: 'src/engine takes its clock from the caller.' },
+      ],
+    },
+  },
+  {
+    // Command-line entry points and benchmarks print to the terminal by design.
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);
