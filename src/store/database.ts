@@ -1,0 +1,176 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+import { PrismaClient } from './generated/client.js';
+import { acquireLock, type FileLock } from './lock.js';
+import { migrate, type MigrationSession } from './migrate.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The subset of a pino logger the store uses. */
+export interface DatabaseLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DatabaseOptions {
+  /** A Postgres connection string; null selects the embedded PGlite database. */
+  databaseUrl: string | null;
+  /** Where PGlite keeps its files; 'memory://' keeps them in memory (tests). */
+  dataDir: string;
+  logger?: DatabaseLogger;
+  /** Connections in the Postgres pool. */
+  poolSize?: number;
+  /** Limit for one SQL statement on Postgres, in milliseconds. */
+  statementTimeoutMs?: number;
+  /** Limit for obtaining a Postgres connection, in milliseconds. */
+  connectTimeoutMs?: number;
+}
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: DatabaseKind;
+  /** Resolves once the database answers a query; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Closes the client and every connection, so the process can exit. */
+  close(): Promise<void>;
+}
+
+export const memoryDataDir = 'memory://';
+
+const defaults = {
+  poolSize: 10,
+  statementTimeoutMs: 30_000,
+  connectTimeoutMs: 5_000,
+  idleTimeoutMs: 30_000,
+};
+
+const silentLogger: DatabaseLogger = { info() {}, warn() {}, error() {} };
+
+/** Opens the database named by the options and applies pending migrations before returning. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl === null
+    ? openPGlite(options.dataDir, options.logger ?? silentLogger)
+    : openPostgres(options.databaseUrl, options);
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const logger = options.logger ?? silentLogger;
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    max: options.poolSize ?? defaults.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
+    idleTimeoutMillis: defaults.idleTimeoutMs,
+    statement_timeout: options.statementTimeoutMs ?? defaults.statementTimeoutMs,
+    idle_in_transaction_session_timeout: 2 * defaults.idleTimeoutMs,
+  };
+
+  await migratePostgres(config, logger);
+
+  const pool = new pg.Pool(config);
+  // An idle connection that drops emits 'error' on the pool; unhandled, it would end the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'postgres connection lost'));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+
+  let closed = false;
+
+  return {
+    prisma,
+    kind: 'postgres',
+    ping: () => pingWith(prisma),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+// The advisory lock is held by a session, so migrations run on one dedicated connection.
+async function migratePostgres(config: pg.PoolConfig, logger: DatabaseLogger): Promise<void> {
+  // Waiting for another process's migration must not hit the statement limit.
+  const client = new pg.Client({ ...config, statement_timeout: 0 });
+  await client.connect();
+  try {
+    const session: MigrationSession = {
+      query: async (sql, params) =>
+        (await client.query(sql, params)).rows as Record<string, unknown>[],
+      exec: async (script) => {
+        await client.query(script);
+      },
+    };
+    await migrate(session, { logger });
+  } finally {
+    await client.end();
+  }
+}
+
+async function openPGlite(dataDir: string, logger: DatabaseLogger): Promise<Database> {
+  const lock = dataDir === memoryDataDir ? null : lockDataDir(dataDir);
+
+  let db: PGlite | null = null;
+  try {
+    db = await createPGlite(dataDir);
+    await migrate(pgliteSession(db), { logger });
+  } catch (error) {
+    await db?.close();
+    lock?.release();
+    throw error;
+  }
+
+  return wrapPGlite(db, lock);
+}
+
+function lockDataDir(dataDir: string): FileLock {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  return acquireLock(join(dir, 'argmax.lock'), dir);
+}
+
+async function createPGlite(dataDir: string): Promise<PGlite> {
+  const dir = dataDir === memoryDataDir ? memoryDataDir : join(resolve(dataDir), 'pglite');
+  const db = new PGlite(dir);
+  await db.waitReady;
+  return db;
+}
+
+function pgliteSession(db: PGlite): MigrationSession {
+  return {
+    query: async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows,
+    exec: async (script) => {
+      await db.exec(script);
+    },
+  };
+}
+
+function wrapPGlite(db: PGlite, lock: FileLock | null): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  let closed = false;
+
+  return {
+    prisma,
+    kind: 'pglite',
+    ping: () => pingWith(prisma),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function pingWith(prisma: PrismaClient): Promise<void> {
+  await prisma.$queryRaw`SELECT 1`;
+}
