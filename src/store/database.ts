@@ -115,17 +115,29 @@ async function migratePostgres(config: pg.PoolConfig, logger: DatabaseLogger): P
 async function openPGlite(dataDir: string, logger: DatabaseLogger): Promise<Database> {
   const lock = dataDir === memoryDataDir ? null : lockDataDir(dataDir);
 
-  let db: PGlite | null = null;
   try {
-    db = await createPGlite(dataDir);
-    await migrate(pgliteSession(db), { logger });
+    return await openOnPGlite(await createPGlite(dataDir), { logger, lock });
   } catch (error) {
-    await db?.close();
     lock?.release();
     throw error;
   }
+}
 
-  return wrapPGlite(db, lock);
+/**
+ * Migrates a PGlite instance the caller created (tests start from a migrated snapshot) and wraps
+ * it; close() closes the instance.
+ */
+export async function openOnPGlite(
+  db: PGlite,
+  options: { logger?: DatabaseLogger; lock?: FileLock | null } = {},
+): Promise<Database> {
+  try {
+    await migrate(pgliteSession(db), { logger: options.logger ?? silentLogger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return wrapPGlite(db, options.lock ?? null);
 }
 
 function lockDataDir(dataDir: string): FileLock {
