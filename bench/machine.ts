@@ -1,0 +1,43 @@
+// Where and when a benchmark ran, for the tables in docs/benchmarks.md.
+
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+export interface Machine {
+  /** The machine kind; BENCH_MACHINE overrides the project's default kind. */
+  kind: string;
+  cores: number;
+  cpuModel: string;
+  node: string;
+  memoryGiB: number;
+}
+
+function cpuModel(): string {
+  try {
+    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = cpuinfo.split('\n').find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // Not Linux: fall back to what Node reports.
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+export function describeMachine(): Machine {
+  return {
+    kind: process.env.BENCH_MACHINE ?? 'node-svc',
+    cores: os.availableParallelism(),
+    cpuModel: cpuModel(),
+    node: process.version,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+}
+
+export function machineLine(m: Machine): string {
+  return `\`${m.kind}\`, ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}`;
+}
+
+/** The date as YYYY-MM-DD (UTC). */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
