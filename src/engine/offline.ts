@@ -1,7 +1,25 @@
+import { maximizeAcquisition } from './acquisition.ts';
 import { diagnostics } from './diagnostics.ts';
-import { initialDesignPoints, initialDesignSize } from './initial-design.ts';
-import type { Space } from './space.ts';
-import type { SuggestRequest, SuggestResult } from './types.ts';
+import { fitHyperparameters } from './fit.ts';
+import {
+  addPoint,
+  posterior,
+  predict,
+  thetaSize,
+  trainingMeans,
+  type GpData,
+  type Posterior,
+} from './gp.ts';
+import {
+  initialDesignPoints,
+  initialDesignSize,
+  readState,
+  type EngineState,
+} from './initial-design.ts';
+import { randomInt } from './random.ts';
+import { encode, pointKey, type Space } from './space.ts';
+import { transformOutputs } from './transform.ts';
+import type { Assignments, SuggestDiagnostics, SuggestRequest, SuggestResult } from './types.ts';
 
 export interface OfflineInput {
   request: SuggestRequest;
@@ -10,11 +28,209 @@ export interface OfflineInput {
   start: number;
 }
 
+/** Above this many observations the hyperparameters are fitted on a subset. */
+const MAX_FIT_POINTS = 120;
+/** Points kept in every fit subset: the best ones, where the optimum's detail matters. */
+const FIT_TOP = 20;
+
 /** Bayesian optimization: a Sobol initial design, then the GP and log-EI. */
 export function suggestOffline(input: OfflineInput): SuggestResult {
   const { request, space, count } = input;
-  const design = initialDesignPoints(space, request, count);
-  const d = diagnostics('initial-design', request, input.start);
-  d.notes.push(`initial design of ${initialDesignSize(space)} points`);
-  return { points: design.points, diagnostics: d, state: design.state };
+  const successes = request.observations.filter(isSuccess);
+  const seen = request.observations.length + request.pending.length;
+  if (seen < initialDesignSize(space) || successes.length === 0) {
+    const design = initialDesignPoints(space, request, count);
+    const d = diagnostics('initial-design', request, input.start);
+    d.notes.push(`initial design of ${initialDesignSize(space)} points`);
+    if (successes.length === 0 && seen > 0) d.notes.push('no successful observation yet');
+    return { points: design.points, diagnostics: d, state: design.state };
+  }
+  return suggestWithModel(input);
+}
+
+function isSuccess(o: SuggestRequest['observations'][number]): boolean {
+  return !o.failed && typeof o.value === 'number' && Number.isFinite(o.value);
+}
+
+function suggestWithModel(input: OfflineInput): SuggestResult {
+  const { request, space } = input;
+  const deadline = input.start + request.timeBudgetMs;
+  const expired = (): boolean => request.clock() >= deadline;
+  const state = readState(request.warmStart, request.random);
+  const data = trainingData(space, request);
+  const d = diagnostics('gaussian-process', request, input.start);
+
+  const fitted = fitModel(data, state, request, expired);
+  d.timedOut ||= fitted.stopped;
+  let post = fitted.post;
+  describeModel(d, post, data.n);
+
+  const used = new Set<string>();
+  for (const o of request.observations) used.add(pointKey(space, o.assignments));
+  for (const a of request.pending) {
+    used.add(pointKey(space, a));
+    post = believe(post, encode(space, a));
+  }
+
+  const points: Assignments[] = [];
+  const best = incumbentValue(post, data.successes);
+  for (let k = 0; k < input.count; k++) {
+    const result = maximizeAcquisition({
+      space,
+      post,
+      best,
+      random: request.random,
+      used,
+      incumbents: incumbents(data, 5),
+      expired,
+      candidates: candidateCount(post.data.n, space.dim),
+    });
+    d.timedOut ||= result.timedOut;
+    if (result.duplicate) d.notes.push('every point of the space has been used; repeating one');
+    points.push(result.point);
+    used.add(pointKey(space, result.point));
+    post = believe(post, result.features);
+  }
+  return { points, diagnostics: d, state: fitted.state };
+}
+
+interface TrainingData extends GpData {
+  /** The first `successes` rows are successes; the rest are failed, imputed. */
+  successes: number;
+}
+
+function trainingData(space: Space, request: SuggestRequest): TrainingData {
+  const ok = request.observations.filter(isSuccess);
+  const failed = request.observations.filter((o) => !isSuccess(o));
+  const transformed = transformOutputs(
+    ok.map((o) => o.value as number),
+    ok.map((o) => o.noise),
+    failed.length,
+  );
+  const D = space.dim;
+  const n = ok.length + failed.length;
+  const X = new Float64Array(n * D);
+  [...ok, ...failed].forEach((o, i) => X.set(encode(space, o.assignments), i * D));
+  return { X, n, D, y: transformed.y, knownNoise: transformed.noise, successes: ok.length };
+}
+
+interface FittedModel {
+  post: Posterior;
+  state: EngineState;
+  stopped: boolean;
+}
+
+/**
+ * The refit schedule: a full fit with restarts when there is no previous fit or
+ * enough new observations have come in since (every tenth of n, at least 5), a short
+ * polish from the previous fit otherwise, and past 300 points plain reuse between
+ * full fits, so that the cost per suggestion stays near one factorization.
+ */
+function fitModel(
+  data: TrainingData,
+  state: EngineState,
+  request: SuggestRequest,
+  expired: () => boolean,
+): FittedModel {
+  const size = thetaSize(data.D);
+  const warm =
+    state.hyperparameters !== undefined && state.hyperparameters.length === size
+      ? Float64Array.from(state.hyperparameters)
+      : null;
+  const fittedAt = warm === null ? 0 : (state.fittedAt ?? 0);
+  const interval = Math.max(5, Math.ceil(data.n / 10));
+  const full = warm === null || data.n < 30 || data.n - fittedAt >= interval;
+
+  let theta: Float64Array | null = warm;
+  let stopped = false;
+  if (full || data.n <= 300) {
+    const result = fitHyperparameters(fitSubset(data, request.random), {
+      random: request.random,
+      warm,
+      restarts: full ? (warm === null ? 3 : 1) : 0,
+      maxIterations: full ? 60 : 15,
+      shouldStop: expired,
+    });
+    theta = result.theta;
+    stopped = result.stopped;
+  }
+  const post = factorize(data, theta);
+  const next: EngineState = {
+    sobolSeed: state.sobolSeed,
+    hyperparameters: Array.from(post.theta),
+    fittedAt: full ? data.n : fittedAt,
+  };
+  return { post, state: next, stopped };
+}
+
+function factorize(data: TrainingData, theta: Float64Array | null): Posterior {
+  const fallback = Float64Array.from({ length: thetaSize(data.D) }, (_, i) =>
+    i < data.D ? Math.log(0.5) : i === data.D ? 0 : Math.log(1e-2),
+  );
+  const post = (theta === null ? null : posterior(data, theta)) ?? posterior(data, fallback);
+  if (post === null) throw new Error('covariance matrix is not positive definite even with jitter');
+  return post;
+}
+
+/** At most MAX_FIT_POINTS rows: the best FIT_TOP and a random sample of the others. */
+function fitSubset(data: TrainingData, random: () => number): GpData {
+  if (data.n <= MAX_FIT_POINTS) return data;
+  const order = Array.from({ length: data.n }, (_, i) => i).sort(
+    (a, b) => (data.y[b] as number) - (data.y[a] as number),
+  );
+  const rest = order.slice(FIT_TOP);
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = randomInt(random, i + 1);
+    [rest[i], rest[j]] = [rest[j] as number, rest[i] as number];
+  }
+  const chosen = [...order.slice(0, FIT_TOP), ...rest.slice(0, MAX_FIT_POINTS - FIT_TOP)];
+  const D = data.D;
+  const X = new Float64Array(chosen.length * D);
+  chosen.forEach((row, i) => X.set(data.X.subarray(row * D, row * D + D), i * D));
+  return {
+    X,
+    n: chosen.length,
+    D,
+    y: Float64Array.from(chosen, (row) => data.y[row] as number),
+    knownNoise: Float64Array.from(chosen, (row) => data.knownNoise[row] as number),
+  };
+}
+
+/** Kriging believer (Ginsbourger, Le Riche and Carraro, 2010): condition on the mean there. */
+function believe(post: Posterior, u: Float64Array): Posterior {
+  return addPoint(post, u, predict(post, u).mu) ?? post;
+}
+
+/** The EI incumbent: the best posterior mean at a successful observation (robust to noise). */
+function incumbentValue(post: Posterior, successes: number): number {
+  const means = trainingMeans(post);
+  let best = -Infinity;
+  for (let i = 0; i < successes; i++) best = Math.max(best, means[i] as number);
+  return best;
+}
+
+function incumbents(data: TrainingData, count: number): Float64Array[] {
+  const D = data.D;
+  return Array.from({ length: data.successes }, (_, i) => i)
+    .sort((a, b) => (data.y[b] as number) - (data.y[a] as number))
+    .slice(0, count)
+    .map((row) => data.X.slice(row * D, row * D + D));
+}
+
+/** Fewer global candidates as each prediction gets dearer (O(n^2) for the variance). */
+function candidateCount(n: number, D: number): number {
+  return Math.max(256, Math.min(2000, Math.floor(4e7 / (n * (n / 2 + D) + 1))));
+}
+
+function describeModel(d: SuggestDiagnostics, post: Posterior, n: number): void {
+  const D = post.data.D;
+  d.hyperparameters = {
+    lengthscales: Array.from(post.theta.subarray(0, D), Math.exp),
+    signalVariance: post.signal,
+    noiseVariance: post.noise,
+    mean: post.mean,
+  };
+  d.logLikelihood = post.logLikelihood;
+  d.jitter = post.jitter;
+  d.notes.push(`gp on ${n} observations`);
 }
