@@ -1,0 +1,60 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError, notFound } from '../errors.ts';
+import type { ExperimentDef } from '../domain/types.ts';
+import { findExperiment } from '../store/experiments.ts';
+import { allObservations } from '../store/observations.ts';
+import type { PageRequest } from '../store/pagination.ts';
+import type { Db, PrismaClient } from '../store/prisma.ts';
+import type { SuggestionService } from '../service/suggestions.ts';
+import { requireAuth } from './auth.ts';
+import { idPattern } from './schemas.ts';
+import type { ProgressFacts } from './serialize.ts';
+
+// What every resource's routes share: the database, the suggestion service,
+// and the lookups that scope an id to the calling token's client.
+
+export interface AppContext {
+  prisma: PrismaClient;
+  suggestions: SuggestionService;
+}
+
+/** A path id that is not a string of digits names nothing: 404, like a missing object. */
+export function pathIdOf(value: string, what: string): string {
+  if (!idPattern.test(value)) throw notFound(what, value);
+  return value.replace(/^0+(?=\d)/, '');
+}
+
+export async function loadExperiment(
+  db: Db,
+  request: FastifyRequest,
+  rawId: string,
+): Promise<ExperimentDef> {
+  const auth = requireAuth(request);
+  const id = pathIdOf(rawId, 'experiment');
+  const experiment = await findExperiment(db, auth.client.id, id);
+  if (!experiment) throw notFound('experiment', rawId);
+  return experiment;
+}
+
+/** Writes go to active experiments only; a deleted one must be revived first. */
+export function requireActive(experiment: ExperimentDef): void {
+  if (experiment.state === 'deleted') {
+    throw new ApiError(
+      'bad_request',
+      `Experiment ${experiment.id} is deleted; revive it with PUT {"state": "active"} first.`,
+    );
+  }
+}
+
+export function pageRequest(query: {
+  limit: number;
+  before?: string | undefined;
+  after?: string | undefined;
+}): PageRequest {
+  return { limit: query.limit, before: query.before ?? null, after: query.after ?? null };
+}
+
+export async function progressFacts(db: Db, experimentId: string): Promise<ProgressFacts> {
+  const all = await allObservations(db, experimentId);
+  return { count: all.length, first: all[0] ?? null, last: all.at(-1) ?? null, all };
+}

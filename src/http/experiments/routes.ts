@@ -1,0 +1,177 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import {
+  createExperiment,
+  listExperiments,
+  updateExperiment,
+  lockExperiment,
+} from '../../store/experiments.ts';
+import { requireAuth } from '../auth.ts';
+import { type AppContext, loadExperiment, pageRequest, progressFacts } from '../context.ts';
+import { deleted, errorResponses, pagination, pathId } from '../schemas.ts';
+import { experimentObject } from '../serialize.ts';
+import { experimentPatch, newExperiment } from './input.ts';
+import {
+  experimentCreate,
+  experimentListQuery,
+  experimentOutput,
+  experimentUpdate,
+} from './schemas.ts';
+
+const tags = ['experiments'];
+const experimentParams = z.object({ id: pathId });
+const clientParams = z.object({ client: pathId });
+const experimentPage = pagination(experimentOutput, 'Experiment');
+
+export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, context) => {
+  const { prisma } = context;
+
+  const show = async (id: string, request: Parameters<typeof requireAuth>[0]) => {
+    const experiment = await loadExperiment(prisma, request, id);
+    return experimentObject(experiment, await progressFacts(prisma, experiment.id));
+  };
+
+  const create = async (
+    body: z.infer<typeof experimentCreate>,
+    request: Parameters<typeof requireAuth>[0],
+  ) => {
+    const auth = requireAuth(request);
+    const experiment = await createExperiment(prisma, newExperiment(body, auth));
+    return experimentObject(experiment, { count: 0, first: null, last: null, all: [] });
+  };
+
+  const list = async (
+    query: z.infer<typeof experimentListQuery>,
+    request: Parameters<typeof requireAuth>[0],
+  ) => {
+    const auth = requireAuth(request);
+    const filter = { state: query.state, search: query.search ?? null };
+    const page = await listExperiments(prisma, auth.client.id, filter, pageRequest(query));
+    const data = [];
+    for (const experiment of page.data) {
+      data.push(experimentObject(experiment, await progressFacts(prisma, experiment.id)));
+    }
+    return {
+      object: 'pagination' as const,
+      count: page.count,
+      data,
+      paging: { before: page.before, after: page.after },
+    };
+  };
+
+  const checkClient = (request: Parameters<typeof requireAuth>[0], client: string) => {
+    if (requireAuth(request).client.id !== client) throw notFound('client', client);
+  };
+
+  app.post(
+    '/experiments',
+    {
+      schema: {
+        tags,
+        summary: 'Create an experiment',
+        body: experimentCreate,
+        response: { 200: experimentOutput, ...errorResponses },
+      },
+    },
+    async (request) => create(request.body, request),
+  );
+
+  app.get(
+    '/experiments',
+    {
+      schema: {
+        tags,
+        summary: 'List experiments, newest first',
+        querystring: experimentListQuery,
+        response: { 200: experimentPage, ...errorResponses },
+      },
+    },
+    async (request) => list(request.query, request),
+  );
+
+  app.post(
+    '/clients/:client/experiments',
+    {
+      schema: {
+        tags,
+        summary: "Create an experiment for the token's client",
+        params: clientParams,
+        body: experimentCreate,
+        response: { 200: experimentOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      checkClient(request, request.params.client);
+      return create(request.body, request);
+    },
+  );
+
+  app.get(
+    '/clients/:client/experiments',
+    {
+      schema: {
+        tags,
+        summary: "List the token's client's experiments",
+        params: clientParams,
+        querystring: experimentListQuery,
+        response: { 200: experimentPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      checkClient(request, request.params.client);
+      return list(request.query, request);
+    },
+  );
+
+  app.get(
+    '/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Fetch an experiment with its progress',
+        params: experimentParams,
+        response: { 200: experimentOutput, ...errorResponses },
+      },
+    },
+    async (request) => show(request.params.id, request),
+  );
+
+  app.put(
+    '/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change the named fields of an experiment',
+        params: experimentParams,
+        body: experimentUpdate,
+        response: { 200: experimentOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await prisma.$transaction(async (tx) => {
+        const experiment = await loadExperiment(tx, request, request.params.id);
+        await lockExperiment(tx, experiment.id);
+        await updateExperiment(tx, experiment, experimentPatch(experiment, request.body));
+      });
+      return show(request.params.id, request);
+    },
+  );
+
+  app.delete(
+    '/experiments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an experiment (soft: a PUT with state "active" revives it)',
+        params: experimentParams,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      await updateExperiment(prisma, experiment, { state: 'deleted' });
+      return {};
+    },
+  );
+};

@@ -1,0 +1,262 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import { bestObservations } from '../../domain/best.ts';
+import type { ExperimentDef } from '../../domain/types.ts';
+import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
+import {
+  allObservations,
+  createObservation,
+  deleteObservations,
+  findObservation,
+  listObservations,
+  replaceObservation,
+  type NewObservation,
+} from '../../store/observations.ts';
+import type { Db } from '../../store/prisma.ts';
+import { closeSuggestion, findSuggestion } from '../../store/suggestions.ts';
+import {
+  type AppContext,
+  loadExperiment,
+  pageRequest,
+  pathIdOf,
+  requireActive,
+} from '../context.ts';
+import { observationOutput } from '../experiments/schemas.ts';
+import { deleted, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
+import { bestAssignmentsObject, observationObject, pageObject } from '../serialize.ts';
+import { newObservation, updatedObservation } from './input.ts';
+import {
+  bestAssignmentsOutput,
+  observationBatch,
+  observationCreate,
+  observationDeleteQuery,
+  observationUpdate,
+} from './schemas.ts';
+
+const experimentParams = z.object({ id: pathId });
+const observationParams = z.object({ id: pathId, observation: pathId });
+const observationPage = pagination(observationOutput, 'Observation');
+
+/** Stores observations and closes their suggestions in one transaction. */
+async function record(db: Db, experiment: ExperimentDef, inputs: NewObservation[]) {
+  const created = [];
+  for (const input of inputs) {
+    created.push(await createObservation(db, input));
+    if (input.suggestionId !== null) await closeSuggestion(db, input.suggestionId);
+  }
+  await touchExperiment(db, experiment.id);
+  return created;
+}
+
+export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, context) => {
+  const { prisma } = context;
+  const tags = ['observations'];
+  const lookup = (experiment: ExperimentDef) => (id: string) =>
+    findSuggestion(prisma, experiment.id, id, { includeDeleted: true });
+
+  app.post(
+    '/experiments/:id/observations',
+    {
+      schema: {
+        tags,
+        summary: 'Report a result',
+        params: experimentParams,
+        body: observationCreate,
+        response: { 200: observationOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      requireActive(experiment);
+      const input = await newObservation(experiment, request.body, lookup(experiment));
+      const [created] = await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, experiment.id);
+        return record(tx, experiment, [input]);
+      });
+      if (!created) throw new Error('the observation was not stored');
+      return observationObject(experiment, created);
+    },
+  );
+
+  app.post(
+    '/experiments/:id/observations/batch',
+    {
+      schema: {
+        tags,
+        summary: 'Report up to 2500 results, all or nothing',
+        params: experimentParams,
+        body: observationBatch,
+        response: { 200: observationPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      requireActive(experiment);
+      const find = lookup(experiment);
+      const inputs: NewObservation[] = [];
+      for (const [index, body] of request.body.observations.entries()) {
+        inputs.push(await newObservation(experiment, body, find, `observations[${index}]`));
+      }
+      const created = await prisma.$transaction(
+        async (tx) => {
+          await lockExperiment(tx, experiment.id);
+          return record(tx, experiment, inputs);
+        },
+        { timeout: 60_000 },
+      );
+      return {
+        object: 'pagination' as const,
+        count: created.length,
+        data: created.map((observation) => observationObject(experiment, observation)),
+        paging: { before: null, after: null },
+      };
+    },
+  );
+
+  app.get(
+    '/experiments/:id/observations',
+    {
+      schema: {
+        tags,
+        summary: 'List observations, newest first',
+        params: experimentParams,
+        querystring: z.object(pageQuery),
+        response: { 200: observationPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      const page = await listObservations(prisma, experiment.id, pageRequest(request.query));
+      return pageObject(page, (observation) => observationObject(experiment, observation));
+    },
+  );
+
+  const loadObservation = async (
+    request: Parameters<typeof loadExperiment>[1],
+    params: z.infer<typeof observationParams>,
+  ) => {
+    const experiment = await loadExperiment(prisma, request, params.id);
+    const id = pathIdOf(params.observation, 'observation');
+    const observation = await findObservation(prisma, experiment.id, id);
+    if (!observation) throw notFound('observation', params.observation);
+    return { experiment, observation };
+  };
+
+  app.get(
+    '/experiments/:id/observations/:observation',
+    {
+      schema: {
+        tags,
+        summary: 'Fetch an observation',
+        params: observationParams,
+        response: { 200: observationOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, observation } = await loadObservation(request, request.params);
+      return observationObject(experiment, observation);
+    },
+  );
+
+  app.put(
+    '/experiments/:id/observations/:observation',
+    {
+      schema: {
+        tags,
+        summary: 'Change the given fields of an observation',
+        params: observationParams,
+        body: observationUpdate,
+        response: { 200: observationOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, observation } = await loadObservation(request, request.params);
+      const changed = await updatedObservation(
+        experiment,
+        observation,
+        request.body,
+        lookup(experiment),
+      );
+      const updated = await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, experiment.id);
+        const result = await replaceObservation(tx, changed);
+        if (changed.suggestionId !== null) await closeSuggestion(tx, changed.suggestionId);
+        await touchExperiment(tx, experiment.id);
+        return result;
+      });
+      return observationObject(experiment, updated);
+    },
+  );
+
+  app.delete(
+    '/experiments/:id/observations/:observation',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an observation',
+        params: observationParams,
+        querystring: observationDeleteQuery,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, observation } = await loadObservation(request, request.params);
+      await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, experiment.id);
+        await deleteObservations(tx, experiment.id, observation.id);
+        await touchExperiment(tx, experiment.id);
+      });
+      return {};
+    },
+  );
+
+  app.delete(
+    '/experiments/:id/observations',
+    {
+      schema: {
+        tags,
+        summary: 'Delete every observation of the experiment',
+        params: experimentParams,
+        querystring: observationDeleteQuery,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, experiment.id);
+        await deleteObservations(tx, experiment.id);
+        await touchExperiment(tx, experiment.id);
+      });
+      return {};
+    },
+  );
+
+  app.get(
+    '/experiments/:id/best_assignments',
+    {
+      schema: {
+        tags: ['best assignments'],
+        summary: 'The best observation, or the Pareto front for two optimized metrics',
+        params: experimentParams,
+        querystring: z.object(pageQuery),
+        response: { 200: pagination(bestAssignmentsOutput, 'BestAssignments'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      const best = bestObservations(
+        await allObservations(prisma, experiment.id),
+        experiment.metrics,
+      );
+      const data = best.slice(0, request.query.limit);
+      return {
+        object: 'pagination' as const,
+        count: best.length,
+        data: data.map((observation) => bestAssignmentsObject(experiment, observation)),
+        paging: { before: null, after: null },
+      };
+    },
+  );
+};

@@ -1,0 +1,280 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import { checkAssignments } from '../../domain/space.ts';
+import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
+import {
+  createQueuedSuggestion,
+  createSuggestion,
+  deleteQueuedSuggestion,
+  deleteSuggestions,
+  findQueuedSuggestion,
+  findSuggestion,
+  listQueuedSuggestions,
+  listSuggestions,
+  updateSuggestionMetadata,
+} from '../../store/suggestions.ts';
+import {
+  type AppContext,
+  loadExperiment,
+  pageRequest,
+  pathIdOf,
+  requireActive,
+} from '../context.ts';
+import { deleted, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
+import { pageObject, queuedSuggestionObject, suggestionObject } from '../serialize.ts';
+import {
+  queuedSuggestionCreate,
+  queuedSuggestionOutput,
+  suggestionCreate,
+  suggestionDeleteQuery,
+  suggestionListQuery,
+  suggestionOutput,
+  suggestionUpdate,
+} from './schemas.ts';
+
+const experimentParams = z.object({ id: pathId });
+const suggestionParams = z.object({ id: pathId, suggestion: pathId });
+const queuedParams = z.object({ id: pathId, queued: pathId });
+
+export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, context) => {
+  const { prisma } = context;
+  const tags = ['suggestions'];
+
+  app.post(
+    '/experiments/:id/suggestions',
+    {
+      schema: {
+        tags,
+        summary: 'Create a suggestion: the optimizer’s next point, or one the user chose',
+        params: experimentParams,
+        body: suggestionCreate,
+        response: { 200: suggestionOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      requireActive(experiment);
+      const { assignments, metadata } = request.body;
+      if (assignments === undefined) {
+        const suggestion = await context.suggestions.next(experiment);
+        const withMetadata =
+          metadata === undefined || metadata === null
+            ? suggestion
+            : await updateSuggestionMetadata(prisma, suggestion.id, metadata);
+        return suggestionObject(experiment, withMetadata);
+      }
+      const checked = checkAssignments(experiment.parameters, assignments, {
+        field: 'assignments',
+        strict: true,
+      });
+      const suggestion = await createSuggestion(prisma, {
+        experimentId: experiment.id,
+        assignments: checked,
+        metadata: metadata ?? null,
+        source: 'user',
+      });
+      return suggestionObject(experiment, suggestion);
+    },
+  );
+
+  app.get(
+    '/experiments/:id/suggestions',
+    {
+      schema: {
+        tags,
+        summary: 'List suggestions, newest first',
+        params: experimentParams,
+        querystring: suggestionListQuery,
+        response: { 200: pagination(suggestionOutput, 'Suggestion'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      const { query } = request;
+      const filter = { state: query.state, ids: query.id ?? null };
+      const page = await listSuggestions(prisma, experiment.id, filter, pageRequest(query));
+      return pageObject(page, (suggestion) => suggestionObject(experiment, suggestion));
+    },
+  );
+
+  const loadSuggestion = async (
+    request: Parameters<typeof loadExperiment>[1],
+    params: z.infer<typeof suggestionParams>,
+  ) => {
+    const experiment = await loadExperiment(prisma, request, params.id);
+    const id = pathIdOf(params.suggestion, 'suggestion');
+    const suggestion = await findSuggestion(prisma, experiment.id, id);
+    if (!suggestion) throw notFound('suggestion', params.suggestion);
+    return { experiment, suggestion };
+  };
+
+  app.get(
+    '/experiments/:id/suggestions/:suggestion',
+    {
+      schema: {
+        tags,
+        summary: 'Fetch a suggestion',
+        params: suggestionParams,
+        response: { 200: suggestionOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, suggestion } = await loadSuggestion(request, request.params);
+      return suggestionObject(experiment, suggestion);
+    },
+  );
+
+  app.put(
+    '/experiments/:id/suggestions/:suggestion',
+    {
+      schema: {
+        tags,
+        summary: 'Change a suggestion’s metadata',
+        params: suggestionParams,
+        body: suggestionUpdate,
+        response: { 200: suggestionOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, suggestion } = await loadSuggestion(request, request.params);
+      if (request.body.metadata === undefined) return suggestionObject(experiment, suggestion);
+      const updated = await updateSuggestionMetadata(prisma, suggestion.id, request.body.metadata);
+      return suggestionObject(experiment, updated);
+    },
+  );
+
+  app.delete(
+    '/experiments/:id/suggestions/:suggestion',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a suggestion',
+        params: suggestionParams,
+        querystring: suggestionDeleteQuery,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, suggestion } = await loadSuggestion(request, request.params);
+      await deleteSuggestions(prisma, experiment.id, { id: suggestion.id, openOnly: false });
+      return {};
+    },
+  );
+
+  app.delete(
+    '/experiments/:id/suggestions',
+    {
+      schema: {
+        tags,
+        summary: 'Delete suggestions: with state=open, every open one; without, all',
+        params: experimentParams,
+        querystring: suggestionDeleteQuery,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, experiment.id);
+        await deleteSuggestions(tx, experiment.id, { openOnly: request.query.state === 'open' });
+        await touchExperiment(tx, experiment.id);
+      });
+      return {};
+    },
+  );
+
+  const queuedTags = ['queued suggestions'];
+
+  app.post(
+    '/experiments/:id/queued_suggestions',
+    {
+      schema: {
+        tags: queuedTags,
+        summary: 'Queue a point to be suggested before the optimizer’s',
+        params: experimentParams,
+        body: queuedSuggestionCreate,
+        response: { 200: queuedSuggestionOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      requireActive(experiment);
+      const assignments = checkAssignments(experiment.parameters, request.body.assignments, {
+        field: 'assignments',
+        strict: true,
+      });
+      const queued = await createQueuedSuggestion(prisma, {
+        experimentId: experiment.id,
+        assignments,
+        metadata: request.body.metadata ?? null,
+      });
+      return queuedSuggestionObject(experiment, queued);
+    },
+  );
+
+  app.get(
+    '/experiments/:id/queued_suggestions',
+    {
+      schema: {
+        tags: queuedTags,
+        summary: 'List waiting queued suggestions, newest first',
+        params: experimentParams,
+        querystring: z.object(pageQuery),
+        response: {
+          200: pagination(queuedSuggestionOutput, 'QueuedSuggestion'),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const experiment = await loadExperiment(prisma, request, request.params.id);
+      const page = await listQueuedSuggestions(prisma, experiment.id, pageRequest(request.query));
+      return pageObject(page, (queued) => queuedSuggestionObject(experiment, queued));
+    },
+  );
+
+  const loadQueued = async (
+    request: Parameters<typeof loadExperiment>[1],
+    params: z.infer<typeof queuedParams>,
+  ) => {
+    const experiment = await loadExperiment(prisma, request, params.id);
+    const id = pathIdOf(params.queued, 'queued suggestion');
+    const queued = await findQueuedSuggestion(prisma, experiment.id, id);
+    if (!queued) throw notFound('queued suggestion', params.queued);
+    return { experiment, queued };
+  };
+
+  app.get(
+    '/experiments/:id/queued_suggestions/:queued',
+    {
+      schema: {
+        tags: queuedTags,
+        summary: 'Fetch a queued suggestion',
+        params: queuedParams,
+        response: { 200: queuedSuggestionOutput, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { experiment, queued } = await loadQueued(request, request.params);
+      return queuedSuggestionObject(experiment, queued);
+    },
+  );
+
+  app.delete(
+    '/experiments/:id/queued_suggestions/:queued',
+    {
+      schema: {
+        tags: queuedTags,
+        summary: 'Delete a queued suggestion',
+        params: queuedParams,
+        response: { 200: deleted, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { queued } = await loadQueued(request, request.params);
+      await deleteQueuedSuggestion(prisma, queued.id);
+      return {};
+    },
+  );
+};

@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { ensureTokens } from './service/bootstrap.ts';
+import { openDatabase } from './store/database.ts';
+
+// Starts argmax: parse the environment, open (and migrate) the database, make
+// sure a token exists, listen. SIGTERM and SIGINT stop taking requests, let
+// the ones in flight finish, then close the database.
+
+function createLogger(level: string) {
+  return pino({
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', '*.token'],
+      remove: true,
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`argmax: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+  });
+  await ensureTokens(database.prisma, config.token, logger);
+  const app = await buildApp({ database, logger });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    void app
+      .close()
+      .then(() => database.close())
+      .then(() => {
+        logger.info({}, 'stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  logger.info({ address: `${address}/v1`, database: database.kind }, 'argmax is serving');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `argmax: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import type {
+  Experiment,
+  Metric,
+  Observation,
+  ObservationValue,
+  Parameter,
+  QueuedSuggestion,
+  Suggestion,
+} from './generated/client.ts';
+import type {
+  Assignments,
+  AssignmentValue,
+  ExperimentDef,
+  Metadata,
+  MetricDef,
+  ObservationRecord,
+  ParameterDef,
+  QueuedSuggestionRecord,
+  SuggestionRecord,
+} from '../domain/types.ts';
+import { fromId } from './prisma.ts';
+
+// Rows to the service's records. JSON columns were written by the service
+// from checked input, so their shapes are known.
+
+const metadataOf = (value: unknown): Metadata | null => (value ?? null) as Metadata | null;
+const assignmentsOf = (value: unknown): Assignments => (value ?? {}) as Assignments;
+
+export function toParameter(row: Parameter): ParameterDef {
+  const bounds =
+    row.boundsMin !== null && row.boundsMax !== null && row.grid.length === 0
+      ? { min: row.boundsMin, max: row.boundsMax }
+      : null;
+  return {
+    name: row.name,
+    type: row.type,
+    bounds,
+    categoricalValues: row.type === 'categorical' ? row.categoricalValues : null,
+    grid: row.grid.length > 0 ? row.grid : null,
+    log: row.logScale,
+    defaultValue: (row.defaultValue ?? null) as AssignmentValue | null,
+    precision: row.precision,
+  };
+}
+
+export function toMetric(row: Metric): MetricDef {
+  return {
+    id: fromId(row.id),
+    name: row.name,
+    objective: row.objective,
+    strategy: row.strategy,
+    threshold: row.threshold,
+  };
+}
+
+const byName = (a: MetricDef, b: MetricDef) => (a.name ?? '').localeCompare(b.name ?? '');
+
+export function toExperiment(
+  row: Experiment & { parameters: Parameter[]; metrics: Metric[] },
+): ExperimentDef {
+  return {
+    id: fromId(row.id),
+    clientId: fromId(row.clientId),
+    name: row.name,
+    type: row.type,
+    state: row.state,
+    development: row.development,
+    observationBudget: row.observationBudget,
+    parallelBandwidth: row.parallelBandwidth,
+    numSolutions: row.numSolutions,
+    metadata: metadataOf(row.metadata),
+    parameters: [...row.parameters].sort((a, b) => a.position - b.position).map(toParameter),
+    metrics: row.metrics.map(toMetric).sort(byName),
+    created: row.createdAt,
+    updated: row.updatedAt,
+  };
+}
+
+export function toObservation(
+  row: Observation & { values: ObservationValue[] },
+): ObservationRecord {
+  return {
+    id: fromId(row.id),
+    experimentId: fromId(row.experimentId),
+    suggestionId: row.suggestionId === null ? null : fromId(row.suggestionId),
+    assignments: assignmentsOf(row.assignments),
+    failed: row.failed,
+    metadata: metadataOf(row.metadata),
+    values: row.values.map((value) => ({
+      metricId: fromId(value.metricId),
+      value: value.value,
+      valueStddev: value.valueStddev,
+    })),
+    created: row.createdAt,
+  };
+}
+
+export function toSuggestion(row: Suggestion): SuggestionRecord {
+  return {
+    id: fromId(row.id),
+    experimentId: fromId(row.experimentId),
+    assignments: assignmentsOf(row.assignments),
+    state: row.state,
+    deleted: row.deleted,
+    metadata: metadataOf(row.metadata),
+    created: row.createdAt,
+  };
+}
+
+export function toQueuedSuggestion(row: QueuedSuggestion): QueuedSuggestionRecord {
+  return {
+    id: fromId(row.id),
+    experimentId: fromId(row.experimentId),
+    assignments: assignmentsOf(row.assignments),
+    metadata: metadataOf(row.metadata),
+    created: row.createdAt,
+  };
+}

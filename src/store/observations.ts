@@ -1,0 +1,118 @@
+import type { Assignments, Metadata, MetricValue, ObservationRecord } from '../domain/types.ts';
+import { toObservation } from './convert.ts';
+import { paginate, type Page, type PageRequest } from './pagination.ts';
+import { type Db, jsonOrNull, toId } from './prisma.ts';
+
+export interface NewObservation {
+  experimentId: string;
+  suggestionId: string | null;
+  assignments: Assignments;
+  failed: boolean;
+  metadata: Metadata | null;
+  values: MetricValue[];
+}
+
+const withValues = { values: true } as const;
+
+const valueRows = (values: MetricValue[]) =>
+  values.map((value) => ({
+    metricId: toId(value.metricId),
+    value: value.value,
+    valueStddev: value.valueStddev,
+  }));
+
+export async function createObservation(db: Db, input: NewObservation): Promise<ObservationRecord> {
+  const row = await db.observation.create({
+    data: {
+      experimentId: toId(input.experimentId),
+      suggestionId: input.suggestionId === null ? null : toId(input.suggestionId),
+      assignments: input.assignments,
+      failed: input.failed,
+      metadata: jsonOrNull(input.metadata),
+      values: { create: valueRows(input.values) },
+    },
+    include: withValues,
+  });
+  return toObservation(row);
+}
+
+const live = (experimentId: string) => ({ experimentId: toId(experimentId), deletedAt: null });
+
+export async function findObservation(
+  db: Db,
+  experimentId: string,
+  id: string,
+): Promise<ObservationRecord | null> {
+  const row = await db.observation.findFirst({
+    where: { ...live(experimentId), id: toId(id) },
+    include: withValues,
+  });
+  return row ? toObservation(row) : null;
+}
+
+export async function listObservations(
+  db: Db,
+  experimentId: string,
+  page: PageRequest,
+): Promise<Page<ObservationRecord>> {
+  const where = live(experimentId);
+  const result = await paginate(page, {
+    count: () => db.observation.count({ where }),
+    find: (range, order, take) =>
+      db.observation.findMany({
+        where: { ...where, id: range },
+        orderBy: { id: order },
+        take,
+        include: withValues,
+      }),
+  });
+  return { ...result, data: result.data.map(toObservation) };
+}
+
+/** Every live observation of the experiment, oldest first. */
+export async function allObservations(db: Db, experimentId: string): Promise<ObservationRecord[]> {
+  const rows = await db.observation.findMany({
+    where: live(experimentId),
+    orderBy: { id: 'asc' },
+    include: withValues,
+  });
+  return rows.map(toObservation);
+}
+
+export async function countObservations(db: Db, experimentId: string): Promise<number> {
+  return db.observation.count({ where: live(experimentId) });
+}
+
+export async function replaceObservation(
+  db: Db,
+  observation: ObservationRecord,
+): Promise<ObservationRecord> {
+  const id = toId(observation.id);
+  await db.observationValue.deleteMany({ where: { observationId: id } });
+  const row = await db.observation.update({
+    where: { id },
+    data: {
+      suggestionId: observation.suggestionId === null ? null : toId(observation.suggestionId),
+      assignments: observation.assignments,
+      failed: observation.failed,
+      metadata: jsonOrNull(observation.metadata),
+      updatedAt: new Date(),
+      values: { create: valueRows(observation.values) },
+    },
+    include: withValues,
+  });
+  return toObservation(row);
+}
+
+/** Soft-deletes one observation, or all of the experiment's when no id is given. */
+export async function deleteObservations(
+  db: Db,
+  experimentId: string,
+  id?: string,
+): Promise<number> {
+  const result = await db.observation.updateMany({
+    where: { ...live(experimentId), ...(id === undefined ? {} : { id: toId(id) }) },
+    data: { deletedAt: new Date() },
+  });
+  return result.count;
+}

@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ClientRecord, TokenRecord } from '../domain/types.ts';
+import type { Client, Token } from './generated/client.ts';
+import { type Db, fromId, toId } from './prisma.ts';
+
+// API tokens are random, shown once, and stored only as a SHA-256 digest.
+
+export const DEFAULT_CLIENT = 'default';
+
+export const digestOf = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** A new token: 32 random bytes, URL-safe, with a prefix that makes leaks easy to grep for. */
+export const newTokenValue = (): string => `amx_${randomBytes(32).toString('base64url')}`;
+
+const hintOf = (token: string): string => `${token.slice(0, 8)}…`;
+
+const toClient = (row: Client): ClientRecord => ({
+  id: fromId(row.id),
+  name: row.name,
+  created: row.createdAt,
+});
+
+const toToken = (row: Token): TokenRecord => ({
+  id: fromId(row.id),
+  clientId: fromId(row.clientId),
+  hint: row.hint,
+  development: row.development,
+  admin: row.admin,
+  created: row.createdAt,
+  expires: row.expiresAt,
+  revoked: row.revokedAt,
+});
+
+export async function ensureClient(db: Db, name: string): Promise<ClientRecord> {
+  const row = await db.client.upsert({ where: { name }, create: { name }, update: {} });
+  return toClient(row);
+}
+
+export async function findClient(db: Db, id: string): Promise<ClientRecord | null> {
+  const row = await db.client.findUnique({ where: { id: toId(id) } });
+  return row ? toClient(row) : null;
+}
+
+export async function findClientByName(db: Db, name: string): Promise<ClientRecord | null> {
+  const row = await db.client.findUnique({ where: { name } });
+  return row ? toClient(row) : null;
+}
+
+export interface TokenOptions {
+  development?: boolean;
+  admin?: boolean;
+  expires?: Date | null;
+  /** Use this value instead of a random one (ARGMAX_TOKEN). */
+  value?: string;
+}
+
+export interface IssuedToken {
+  token: TokenRecord;
+  value: string;
+}
+
+export async function createToken(
+  db: Db,
+  clientId: string,
+  options: TokenOptions = {},
+): Promise<IssuedToken> {
+  const value = options.value ?? newTokenValue();
+  const row = await db.token.create({
+    data: {
+      clientId: toId(clientId),
+      digest: digestOf(value),
+      hint: hintOf(value),
+      development: options.development ?? false,
+      admin: options.admin ?? false,
+      expiresAt: options.expires ?? null,
+    },
+  });
+  return { token: toToken(row), value };
+}
+
+/** The live token with this value, with its client; null when unknown, revoked or expired. */
+export async function authenticate(
+  db: Db,
+  value: string,
+  now: Date,
+): Promise<{ token: TokenRecord; client: ClientRecord } | null> {
+  const row = await db.token.findUnique({
+    where: { digest: digestOf(value) },
+    include: { client: true },
+  });
+  if (!row || row.revokedAt !== null) return null;
+  if (row.expiresAt !== null && row.expiresAt <= now) return null;
+  return { token: toToken(row), client: toClient(row.client) };
+}
+
+export async function findTokenByValue(db: Db, value: string): Promise<TokenRecord | null> {
+  const row = await db.token.findUnique({ where: { digest: digestOf(value) } });
+  return row ? toToken(row) : null;
+}
+
+export async function listTokens(db: Db, clientId: string | null): Promise<TokenRecord[]> {
+  const rows = await db.token.findMany({
+    where: clientId === null ? {} : { clientId: toId(clientId) },
+    orderBy: { id: 'desc' },
+  });
+  return rows.map(toToken);
+}
+
+export async function countTokens(db: Db): Promise<number> {
+  return db.token.count();
+}
+
+/** Revokes a token of the client (any client when null); false when there is none. */
+export async function revokeToken(db: Db, clientId: string | null, id: string): Promise<boolean> {
+  const result = await db.token.updateMany({
+    where: {
+      id: toId(id),
+      revokedAt: null,
+      ...(clientId === null ? {} : { clientId: toId(clientId) }),
+    },
+    data: { revokedAt: new Date() },
+  });
+  return result.count > 0;
+}
+
+export async function listClients(db: Db): Promise<ClientRecord[]> {
+  const rows = await db.client.findMany({ orderBy: { id: 'asc' } });
+  return rows.map(toClient);
+}
+
+export { toToken };
