@@ -197,6 +197,7 @@ function engineMarkdown(report: EngineReport): string {
 function main(): void {
   const argv = process.argv.slice(2);
   const options = parseOptions(argv);
+  const machine = describeMachine();
   const cells: CellResult[] = [];
   for (const d of options.d) {
     for (const n of options.n) {
@@ -217,7 +218,7 @@ function main(): void {
   const report: EngineReport = {
     benchmark: 'engine',
     date: today(),
-    machine: describeMachine(),
+    machine,
     command: ['npm run bench:engine', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     pinned: existsSync(TASKSET),
     timeBudgetMs: options.timeBudgetMs,

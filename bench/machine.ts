@@ -10,6 +10,8 @@ export interface Machine {
   cpuModel: string;
   node: string;
   memoryGiB: number;
+  /** One-minute load average when the run started: other work on the machine skews timings. */
+  loadAverage: number;
 }
 
 function cpuModel(): string {
@@ -30,11 +32,13 @@ export function describeMachine(): Machine {
     cpuModel: cpuModel(),
     node: process.version,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
 export function machineLine(m: Machine): string {
-  return `\`${m.kind}\`, ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}`;
+  const machine = `\`${m.kind}\`, ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}`;
+  return `${machine}; load average ${m.loadAverage} at the start`;
 }
 
 /** The date as YYYY-MM-DD (UTC). */

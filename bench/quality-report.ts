@@ -160,20 +160,25 @@ function verdict(holds: boolean | null): string {
   return holds ? 'holds' : '**missed**';
 }
 
+function engineCells(e: EngineSummary | null): string {
+  if (e === null) return ' | ';
+  const time = `${formatNumber(e.medianSuggestMs)} (${formatNumber(e.maxSuggestMs)})`;
+  const strategies = Object.entries(e.strategies)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${time} | ${strategies}; ${e.timedOut} timed out`;
+}
+
 function methodTable(p: ProblemSummary): string[] {
   const lines = [
-    '| method | evaluations | median regret | q1 | q3 | median s per run | engine: median ms per suggest (max), timed out |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| method | evaluations | median regret | q1 | q3 | s per run | ms per suggest, median (max) | suggestions by strategy |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const m of p.methods) {
-    const e = m.engine;
-    const engine =
-      e === null
-        ? ''
-        : `${formatNumber(e.medianSuggestMs)} (${formatNumber(e.maxSuggestMs)}), ${e.timedOut} of ${e.calls}`;
     const { median: med, q1, q3 } = m.regret;
     const cells = [m.label, m.evaluations, formatNumber(med), formatNumber(q1), formatNumber(q3)];
-    lines.push(`| ${cells.join(' | ')} | ${formatNumber(m.medianRunMs / 1000)} | ${engine} |`);
+    const seconds = formatNumber(m.medianRunMs / 1000);
+    lines.push(`| ${cells.join(' | ')} | ${seconds} | ${engineCells(m.engine)} |`);
   }
   return lines;
 }

@@ -198,11 +198,12 @@ async function main(): Promise<void> {
     options.methods = options.methods.filter((m) => m !== 'optuna-tpe');
   }
 
+  const machine = describeMachine();
   const results = await execute(tasksFor(options), options.jobs);
   const report: QualityReport = {
     benchmark: 'quality',
     date: today(),
-    machine: describeMachine(),
+    machine,
     command: ['npm run bench:quality', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     settings: {
       seeds: options.seeds,

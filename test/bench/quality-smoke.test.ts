@@ -11,7 +11,17 @@ import type { QualityReport } from '../../bench/quality-report.ts';
 describe('npm run bench:quality --quick', () => {
   it('writes a report with every method, regret quartiles, curves and target checks', () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-quality-')), 'quality.json');
-    const args = ['tsx', 'bench/quality.ts', '--quick', '--problems', 'branin', '--budget', '8'];
+    const args = [
+      'tsx',
+      'bench/quality.ts',
+      '--quick',
+      '--problems',
+      'branin',
+      '--budget',
+      '8',
+      '--time-budget-ms',
+      '50',
+    ];
     const child = spawnSync(
       'npx',
       [...args, '--seeds', '2', '--jobs', '1', '--no-optuna', '--out', out],
