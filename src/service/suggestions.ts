@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import {
   createRandom,
   suggest,
-  type Assignments as EngineAssignments,
   type ExperimentType,
   type SuggestResult,
 } from '../engine/index.ts';
