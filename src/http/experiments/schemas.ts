@@ -37,7 +37,7 @@ export const parameterInput = z
     tunable: z.boolean().optional(),
   })
   .meta({
-    id: 'ParameterInput',
+    id: 'ParameterCreate',
     example: {
       name: 'learning_rate',
       type: 'double',

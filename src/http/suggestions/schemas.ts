@@ -5,7 +5,7 @@ import { bodyBoolean, id, metadata, pageQuery, timestamp } from '../schemas.ts';
 export const assignmentsInput = z
   .record(z.string().max(100), z.union([z.number(), z.string().max(50)]))
   .meta({
-    id: 'AssignmentsInput',
+    id: 'ChosenAssignments',
     example: { learning_rate: 0.01, batch_size: 32, optimizer: 'adam' },
   });
 
