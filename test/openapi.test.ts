@@ -38,7 +38,7 @@ describe('the OpenAPI document', () => {
     database = await openTestDatabase('pglite');
     app = await buildApp({ database });
     await app.ready();
-    document = app.swagger() as typeof document;
+    document = app.swagger() as unknown as typeof document;
   });
 
   afterAll(async () => {
