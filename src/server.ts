@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ensureTokens } from './service/bootstrap.ts';
+import { startControlServer } from './service/control.ts';
 import { openDatabase } from './store/database.ts';
 
 // Starts argmax: parse the environment, open (and migrate) the database, make
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   });
   await ensureTokens(database.prisma, config.token, logger);
   const app = await buildApp({ database, logger });
+  const control = await startControlServer(database, config.dataDir, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     void app
       .close()
+      .then(() => control.close())
       .then(() => database.close())
       .then(() => {
         logger.info({}, 'stopped');
