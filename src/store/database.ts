@@ -51,6 +51,27 @@ const defaults = {
   idleTimeoutMs: 30_000,
 };
 
+/** The Postgres server did not accept a connection; the message never shows the password. */
+export class DatabaseConnectError extends Error {
+  override readonly name = 'DatabaseConnectError';
+
+  constructor(url: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot connect to the Postgres server at ${redactUrl(url)}: ${reason}`, { cause });
+  }
+}
+
+/** The URL without its password, fit for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(a malformed DATABASE_URL)';
+  }
+}
+
 const silentLogger: DatabaseLogger = { info() {}, warn() {}, error() {} };
 
 /** Opens the database named by the options and applies pending migrations before returning. */
@@ -97,7 +118,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 async function migratePostgres(config: pg.PoolConfig, logger: DatabaseLogger): Promise<void> {
   // Waiting for another process's migration must not hit the statement limit.
   const client = new pg.Client({ ...config, statement_timeout: 0 });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseConnectError(config.connectionString ?? '', error);
+  }
   try {
     const session: MigrationSession = {
       query: async (sql, params) =>

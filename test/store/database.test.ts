@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { DatabaseConnectError, openDatabase } from '../../src/store/database.js';
 import { backends, openTestDatabase } from '../helpers/database.js';
 
 describe.each(backends)('openDatabase on %s', (kind) => {
@@ -18,5 +19,23 @@ describe.each(backends)('openDatabase on %s', (kind) => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('openDatabase on a Postgres server that does not answer', () => {
+  it('fails with a message naming the server but not the password', async () => {
+    const url = 'postgres://argmax:s3cret@127.0.0.1:9/argmax';
+
+    const opening = openDatabase({
+      databaseUrl: url,
+      dataDir: 'memory://',
+      connectTimeoutMs: 2_000,
+    });
+
+    await expect(opening).rejects.toThrow(DatabaseConnectError);
+    await expect(opening).rejects.toThrow(
+      /^cannot connect to the Postgres server at postgres:\/\/argmax:\*\*\*@127\.0\.0\.1:9\/argmax: /,
+    );
+    await expect(opening).rejects.not.toThrow(/s3cret/);
   });
 });
