@@ -3,8 +3,16 @@ import { allPoints, enumerationSize } from './enumerate.ts';
 import { minimize } from './lbfgs.ts';
 import { logExpectedImprovement } from './log-ei.ts';
 import { drawSeed, randomInt, randomNormal } from './random.ts';
-import { designPoint } from './random-search.ts';
-import { cardinality, clamp, decode, encode, pointKey, snapFeatures, type Space } from './space.ts';
+import {
+  cardinality,
+  clamp,
+  decode,
+  designFeatures,
+  encode,
+  pointKey,
+  snapFeatures,
+  type Space,
+} from './space.ts';
 import { Sobol } from './sobol.ts';
 import type { Assignments, NumericParameter, RandomSource } from './types.ts';
 
@@ -42,7 +50,13 @@ export interface AcquisitionResult {
 interface Candidate {
   u: Float64Array;
   value: number;
-  key: string;
+  /** The decoded point's key, computed when first needed. */
+  key?: string;
+}
+
+function keyOf(space: Space, c: Candidate): string {
+  c.key ??= pointKey(space, decode(space, c.u));
+  return c.key;
 }
 
 const REFINE_STARTS = 5;
@@ -63,7 +77,7 @@ export function maximizeAcquisition(input: AcquisitionInput): AcquisitionResult 
   }
   scored.sort((a, b) => b.value - a.value);
 
-  const starts = distinctFresh(scored, input.used, REFINE_STARTS);
+  const starts = distinctFresh(input.space, scored, input.used, REFINE_STARTS);
   const refined: Candidate[] = [];
   for (const start of starts) {
     if (input.expired()) {
@@ -73,7 +87,8 @@ export function maximizeAcquisition(input: AcquisitionInput): AcquisitionResult 
     refined.push(refine(input, start));
   }
   const all = [...refined, ...scored].sort((a, b) => b.value - a.value);
-  const choice = all.find((c) => !input.used.has(c.key)) ?? freshFallback(input) ?? all[0];
+  const choice =
+    all.find((c) => !input.used.has(keyOf(input.space, c))) ?? freshFallback(input) ?? all[0];
   const chosen =
     choice ??
     score(input, Float64Array.from(input.incumbents[0] ?? new Float64Array(input.space.dim)));
@@ -82,14 +97,14 @@ export function maximizeAcquisition(input: AcquisitionInput): AcquisitionResult 
     features: chosen.u,
     logEi: chosen.value,
     timedOut,
-    duplicate: input.used.has(chosen.key),
+    duplicate: input.used.has(keyOf(input.space, chosen)),
   };
 }
 
 function score(input: AcquisitionInput, u: Float64Array): Candidate {
   const { mu, variance } = predict(input.post, u);
   const value = logExpectedImprovement(mu, Math.sqrt(variance), input.best).value;
-  return { u, value, key: pointKey(input.space, decode(input.space, u)) };
+  return { u, value };
 }
 
 function initialCandidates(input: AcquisitionInput): Float64Array[] {
@@ -106,7 +121,7 @@ function initialCandidates(input: AcquisitionInput): Float64Array[] {
   });
   const sobol = new Sobol(Math.max(1, space.parameters.length), drawSeed(random));
   const global = Array.from({ length: input.candidates }, () =>
-    encode(space, designPoint(space, sobol.next())),
+    designFeatures(space, sobol.next()),
   );
   return [...local, ...pool, ...global];
 }
@@ -133,13 +148,19 @@ function setCategory(u: Float64Array, offset: number, n: number, k: number): voi
   for (let c = 0; c < n; c++) u[offset + c] = c === k ? 1 : 0;
 }
 
-function distinctFresh(sorted: Candidate[], used: Set<string>, count: number): Candidate[] {
+function distinctFresh(
+  space: Space,
+  sorted: Candidate[],
+  used: Set<string>,
+  count: number,
+): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
   for (const c of sorted) {
     if (out.length >= count) break;
-    if (used.has(c.key) || seen.has(c.key)) continue;
-    seen.add(c.key);
+    const key = keyOf(space, c);
+    if (used.has(key) || seen.has(key)) continue;
+    seen.add(key);
     out.push(c);
   }
   return out;
@@ -153,7 +174,7 @@ function refine(input: AcquisitionInput, start: Candidate): Candidate {
   if (numeric.length > 0) {
     const moved = continuousStep(input, start.u, numeric);
     const snapped = score(input, snapFeatures(space, moved));
-    if (snapped.value > best.value && !input.used.has(snapped.key)) best = snapped;
+    if (snapped.value > best.value && !input.used.has(keyOf(space, snapped))) best = snapped;
   }
   return discreteSearch(input, best);
 }
@@ -203,7 +224,7 @@ function discreteSearch(input: AcquisitionInput, start: Candidate): Candidate {
     let improved = false;
     for (const u of neighbours(space, best.u)) {
       const c = score(input, u);
-      if (c.value > best.value && !input.used.has(c.key)) {
+      if (c.value > best.value && !input.used.has(keyOf(space, c))) {
         best = c;
         improved = true;
       }
@@ -239,8 +260,8 @@ function adjacentValues(p: NumericParameter, x: number): number[] {
 function freshFallback(input: AcquisitionInput): Candidate | undefined {
   const sobol = new Sobol(Math.max(1, input.space.parameters.length), drawSeed(input.random));
   for (let k = 0; k < 512; k++) {
-    const c = score(input, encode(input.space, designPoint(input.space, sobol.next())));
-    if (!input.used.has(c.key)) return c;
+    const c = score(input, designFeatures(input.space, sobol.next()));
+    if (!input.used.has(keyOf(input.space, c))) return c;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import type { RandomSource } from './types.ts';
 const BOUNDS = {
   lengthscale: [Math.log(1e-3), Math.log(1e3)],
   signal: [Math.log(1e-3), Math.log(1e2)],
-  noise: [Math.log(1e-9), 0],
+  noise: [Math.log(1e-10), 0],
 } as const;
 
 export interface FitOptions {

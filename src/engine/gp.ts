@@ -16,7 +16,7 @@ import {
  */
 
 /** Smallest noise variance, in standardized units: keeps K well conditioned. */
-export const NOISE_FLOOR = 1e-6;
+export const NOISE_FLOOR = 1e-8;
 
 export interface GpData {
   /** n x D inputs in [0, 1], row-major. */

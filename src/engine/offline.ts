@@ -121,10 +121,10 @@ interface FittedModel {
 }
 
 /**
- * The refit schedule: a full fit with restarts when there is no previous fit or
- * enough new observations have come in since (every tenth of n, at least 5), a short
- * polish from the previous fit otherwise, and past 300 points plain reuse between
- * full fits, so that the cost per suggestion stays near one factorization.
+ * The refit schedule: a full MAP fit (previous fit, prior mode and random restarts)
+ * when there is no previous fit or enough observations have come in since it
+ * (every observation below 20, then every tenth of n), and otherwise the previous
+ * hyperparameters as they are, so that most calls cost one factorization.
  */
 function fitModel(
   data: TrainingData,
@@ -138,17 +138,17 @@ function fitModel(
       ? Float64Array.from(state.hyperparameters)
       : null;
   const fittedAt = warm === null ? 0 : (state.fittedAt ?? 0);
-  const interval = Math.max(5, Math.ceil(data.n / 10));
-  const full = warm === null || data.n < 30 || data.n - fittedAt >= interval;
+  const interval = data.n < 20 ? 1 : Math.ceil(data.n / 10);
+  const due = warm === null || Math.abs(data.n - fittedAt) >= interval;
 
   let theta: Float64Array | null = warm;
   let stopped = false;
-  if (full || data.n <= 300) {
+  if (due) {
     const result = fitHyperparameters(fitSubset(data, request.random), {
       random: request.random,
       warm,
-      restarts: full ? (warm === null ? 3 : 1) : 0,
-      maxIterations: full ? 60 : 15,
+      restarts: warm === null ? 3 : 1,
+      maxIterations: 50,
       shouldStop: expired,
     });
     theta = result.theta;
@@ -158,7 +158,7 @@ function fitModel(
   const next: EngineState = {
     sobolSeed: state.sobolSeed,
     hyperparameters: Array.from(post.theta),
-    fittedAt: full ? data.n : fittedAt,
+    fittedAt: due ? data.n : fittedAt,
   };
   return { post, state: next, stopped };
 }
@@ -219,7 +219,8 @@ function incumbents(data: TrainingData, count: number): Float64Array[] {
 
 /** Fewer global candidates as each prediction gets dearer (O(n^2) for the variance). */
 function candidateCount(n: number, D: number): number {
-  return Math.max(256, Math.min(2000, Math.floor(4e7 / (n * (n / 2 + D) + 1))));
+  const byDimension = 150 * (D + 2);
+  return Math.max(256, Math.min(byDimension, 2000, Math.floor(4e7 / (n * (n / 2 + D) + 1))));
 }
 
 function describeModel(d: SuggestDiagnostics, post: Posterior, n: number): void {

@@ -24,7 +24,7 @@ export function defaultPriors(D: number): Priors {
   return {
     lengthscale: lengthscalePrior(D),
     signal: { loc: 0, scale: 1 },
-    noise: { loc: -4, scale: 1 },
+    noise: { loc: -8, scale: 2 },
   };
 }
 

@@ -130,7 +130,46 @@ export function decode(space: Space, u: ArrayLike<number>): Assignments {
 
 /** Moves u onto the nearest admissible features (rounding integers, grids, one-hots), in place. */
 export function snapFeatures(space: Space, u: Float64Array): Float64Array {
-  return encode(space, decode(space, u), u);
+  space.parameters.forEach((p, j) => {
+    const o = space.offsets[j] ?? 0;
+    if (p.type === 'categorical') {
+      setOneHot(u, o, p.categories.length, argmax(u, o, p.categories.length));
+      return;
+    }
+    const x = u[o] ?? 0.5;
+    if (isContinuous(p)) u[o] = clamp(x, 0, 1);
+    else u[o] = toUnit(p, snapValue(p, fromUnit(p, x)));
+  });
+  return u;
+}
+
+/**
+ * Features of a design point (one coordinate in [0, 1) per parameter), the same as
+ * encode(fromDesign(...)) without building the assignment: a continuous
+ * parameter's feature is its design coordinate, log scale included.
+ */
+export function designFeatures(space: Space, v: ArrayLike<number>): Float64Array {
+  const u = new Float64Array(space.dim);
+  space.parameters.forEach((p, j) => {
+    const o = space.offsets[j] ?? 0;
+    const vj = v[j] ?? 0.5;
+    if (p.type === 'categorical') {
+      const n = p.categories.length;
+      setOneHot(u, o, n, Math.min(n - 1, Math.floor(vj * n)));
+      return;
+    }
+    if (isContinuous(p)) u[o] = clamp(vj, 0, 1);
+    else u[o] = toUnit(p, fromDesign(p, vj) as number);
+  });
+  return u;
+}
+
+function isContinuous(p: NumericParameter): boolean {
+  return p.type === 'double' && (p.grid === null || p.grid.length === 0) && p.max > p.min;
+}
+
+function setOneHot(u: Float64Array, offset: number, n: number, k: number): void {
+  for (let c = 0; c < n; c++) u[offset + c] = c === k ? 1 : 0;
 }
 
 /** A canonical string of an assignment, to compare points after decoding. */
