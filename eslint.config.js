@@ -24,9 +24,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'], message: 'src/engine is pure: no Node.js modules.' },
-            { group: ['fastify*', '@fastify/*', 'zod', '@prisma/*', 'pg', '@electric-sql/*', 'pino'], message: 'src/engine is pure: no frameworks or storage.' },
-            { group: ['**/store/**', '**/http/**'], message: 'src/engine does not depend on other layers.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'],
+              message: 'src/engine is pure: no Node.js modules.',
+            },
+            {
+              group: [
+                'fastify*',
+                '@fastify/*',
+                'zod',
+                '@prisma/*',
+                'pg',
+                '@electric-sql/*',
+                'pino',
+              ],
+              message: 'src/engine is pure: no frameworks or storage.',
+            },
+            {
+              group: ['**/store/**', '**/http/**'],
+              message: 'src/engine does not depend on other layers.',
+            },
           ],
         },
       ],
