@@ -14,6 +14,38 @@ interface ValidationIssue {
   params: Record<string, unknown>;
 }
 
+/** One issue of a union's branch, as zod reports it. */
+interface BranchIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  [detail: string]: unknown;
+}
+
+const isTypeMismatch = (issue: BranchIssue) =>
+  issue.code === 'invalid_type' && issue.path.length === 0;
+
+/**
+ * A union's complaint told from the branch the value's type matched, so that
+ * `{"name": "y", "objective": "up"}` among metric names or objects names
+ * `metrics[0].objective` instead of "invalid input" at `metrics[0]`.
+ */
+function fromUnion(issue: ValidationIssue): ValidationIssue {
+  const branches = issue.params.errors as BranchIssue[][] | undefined;
+  if (issue.keyword !== 'invalid_union' || !Array.isArray(branches)) return issue;
+  const matched = branches.find((branch) => !branch.every(isTypeMismatch));
+  const [inner] = matched ?? [];
+  if (!inner) {
+    const expected = new Set(branches.flat().map((each) => each.expected ?? 'another type'));
+    return { ...issue, message: `expected ${[...expected].join(' or ')}` };
+  }
+  const { code, path, message, ...params } = inner;
+  const parent = issue.instancePath.replace(/\/$/, '');
+  const instancePath = path.length === 0 ? issue.instancePath : `${parent}/${path.join('/')}`;
+  return fromUnion({ keyword: code, instancePath, message, params });
+}
+
 /** `/parameters/0/bounds/min` as `parameters[0].bounds.min`. */
 export function fieldPath(instancePath: string, context: string | undefined): string {
   const parts = instancePath.split('/').filter((part) => part !== '');
@@ -48,10 +80,12 @@ function translate(error: FastifyError, request: FastifyRequest): ApiError {
   if (isApiError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     // Unknown fields first: they usually explain the other complaints.
-    const issues = [...(error.validation as unknown as ValidationIssue[])].sort(
-      (a, b) =>
-        Number(b.keyword === 'unrecognized_keys') - Number(a.keyword === 'unrecognized_keys'),
-    );
+    const issues = (error.validation as unknown as ValidationIssue[])
+      .map(fromUnion)
+      .sort(
+        (a, b) =>
+          Number(b.keyword === 'unrecognized_keys') - Number(a.keyword === 'unrecognized_keys'),
+      );
     const described = issues
       .slice(0, 3)
       .map((issue) => describeIssue(issue, error.validationContext));
