@@ -1,10 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import {
-  createRandom,
-  suggest,
-  type ExperimentType,
-  type SuggestResult,
-} from '../engine/index.ts';
+import { createRandom, suggest, type ExperimentType, type SuggestResult } from '../engine/index.ts';
 import { sameAssignments } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
 import { lockExperiment } from '../store/experiments.ts';
