@@ -101,8 +101,12 @@ export function maximizeAcquisition(input: AcquisitionInput): AcquisitionResult 
   };
 }
 
+const work = { buffer: new Float64Array(0) };
+
 function score(input: AcquisitionInput, u: Float64Array): Candidate {
-  const { mu, variance } = predict(input.post, u);
+  const n = input.post.data.n;
+  if (work.buffer.length < n) work.buffer = new Float64Array(2 * n);
+  const { mu, variance } = predict(input.post, u, work.buffer);
   const value = logExpectedImprovement(mu, Math.sqrt(variance), input.best).value;
   return { u, value };
 }

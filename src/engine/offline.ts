@@ -220,7 +220,7 @@ function incumbents(data: TrainingData, count: number): Float64Array[] {
 /** Fewer global candidates as each prediction gets dearer (O(n^2) for the variance). */
 function candidateCount(n: number, D: number): number {
   const byDimension = 150 * (D + 2);
-  return Math.max(256, Math.min(byDimension, 2000, Math.floor(4e7 / (n * (n / 2 + D) + 1))));
+  return Math.max(256, Math.min(byDimension, 2000, Math.floor(1e7 / (n * (n / 2 + D) + 1))));
 }
 
 function describeModel(d: SuggestDiagnostics, post: Posterior, n: number): void {

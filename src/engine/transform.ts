@@ -26,8 +26,8 @@ export function transformOutputs(
   failedCount: number,
 ): OutputTransform {
   const n = values.length;
-  const { mean, scale } = moments(values);
-  const z = values.map((v) => (v - mean) / scale);
+  const { center, scale } = robustScale(values);
+  const z = values.map((v) => (v - center) / scale);
   const lambda = n >= 3 ? fitLambda(z) : 1;
   const warped = z.map((x) => yeoJohnson(x, lambda));
   const after = moments(warped);
@@ -100,6 +100,27 @@ function fitLambda(z: number[]): number {
   }
   const lambda = (a + b) / 2;
   return Number.isFinite(profileLogLikelihood(z, lambda)) ? lambda : 1;
+}
+
+/**
+ * Median and interquartile range (as a normal's standard deviation, IQR / 1.349):
+ * a scale that one extreme value cannot inflate; the standard deviation when the
+ * quartiles coincide.
+ */
+function robustScale(xs: number[]): { center: number; scale: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+  const center = quantile(sorted, 0.5);
+  return { center, scale: iqr > 0 ? iqr / 1.349 : moments(xs).scale };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const position = q * (sorted.length - 1);
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  const a = sorted[lo] as number;
+  return a + (position - lo) * ((sorted[hi] as number) - a);
 }
 
 function moments(xs: number[]): { mean: number; scale: number; variance: number } {
