@@ -266,5 +266,5 @@ describe.runIf(backends.includes('postgres'))('migrate on a Postgres shared by m
     } finally {
       await dropPostgresDatabase(url);
     }
-  });
+  }, 180_000);
 });

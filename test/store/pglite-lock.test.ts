@@ -56,7 +56,7 @@ describe('the embedded database', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('the data dir lock', () => {

@@ -9,6 +9,7 @@ import { initialMigrationSql, pendingMigrationSql } from './schema-engine.js';
 // Everything after this line in a migration is ours: checks that Prisma cannot express.
 const checksMarker = '-- Checks that Prisma cannot express.';
 
+// Each diff builds a shadow database; on a busy machine that takes well over a minute.
 describe("Prisma's schema engine", () => {
   it('finds nothing to migrate between prisma/migrations and prisma/schema.prisma', async () => {
     const schema = await readFile(schemaPath, 'utf8');
@@ -21,7 +22,7 @@ describe("Prisma's schema engine", () => {
         'is what `prisma migrate dev` would write, in a new prisma/migrations/<timestamp>_<name>/' +
         `migration.sql (or in the first one, while it has not been released):\n\n${pending}`,
     ).toBe('');
-  });
+  }, 180_000);
 
   it('wrote the first migration exactly as `prisma migrate dev` writes it', async () => {
     const migrations = await readMigrations();
@@ -32,5 +33,5 @@ describe("Prisma's schema engine", () => {
     const ours = first.includes(checksMarker) ? first.slice(0, first.indexOf(checksMarker)) : first;
 
     expect(ours.trimEnd()).toBe((await initialMigrationSql(schema)).trimEnd());
-  });
+  }, 180_000);
 });
