@@ -19,6 +19,8 @@ export interface CellRequest {
 export interface CellResult extends CellRequest {
   /** Wall time of each timed suggestion, warm-started as the service would. */
   warmMs: number[];
+  /** CPU time (user + system) of the same calls: less skewed by other work on the machine. */
+  warmCpuMs: number[];
   /** One suggestion without warmStart, as after a restart. */
   coldMs: number;
   strategies: string[];
@@ -42,6 +44,12 @@ function observations(d: number, n: number): EngineObservation[] {
   });
 }
 
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  result: SuggestResult;
+}
+
 const clock = (): number => performance.now();
 const mib = (bytes: number): number => bytes / 2 ** 20;
 
@@ -49,7 +57,8 @@ function timedSuggest(
   request: { parameters: Parameter[]; observations: EngineObservation[]; timeBudgetMs: number },
   seed: number,
   warmStart: unknown,
-): { ms: number; result: SuggestResult } {
+): Timed {
+  const cpu = process.cpuUsage();
   const start = clock();
   const result = suggest({
     type: 'offline',
@@ -60,7 +69,9 @@ function timedSuggest(
     clock,
     warmStart,
   });
-  return { ms: clock() - start, result };
+  const ms = clock() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, result };
 }
 
 function runCell(cell: CellRequest): CellResult {
@@ -81,13 +92,14 @@ function runCell(cell: CellRequest): CellResult {
   const cold = timedSuggest({ ...base, observations: all }, 2, undefined);
 
   const started = clock();
-  const warm: { ms: number; result: SuggestResult }[] = [];
+  const warm: Timed[] = [];
   for (let rep = 0; rep < cell.reps && (rep === 0 || clock() - started < cell.capMs); rep++) {
     warm.push(timedSuggest({ ...base, observations: all }, 10 + rep, previous.result.state));
   }
   return {
     ...cell,
     warmMs: warm.map((w) => w.ms),
+    warmCpuMs: warm.map((w) => w.cpuMs),
     coldMs: cold.ms,
     strategies: [...new Set(warm.map((w) => w.result.diagnostics.strategy))],
     timedOut: warm.filter((w) => w.result.diagnostics.timedOut).length,

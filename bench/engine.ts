@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 
 import type { CellRequest, CellResult } from './engine-cell.ts';
 import { writeSection } from './docs-section.ts';
-import { describeMachine, machineLine, today, type Machine } from './machine.ts';
+import { describeMachine, loadAverage, machineLine, today, type Machine } from './machine.ts';
 import { formatNumber, median } from './stats.ts';
 
 const CELL = fileURLToPath(new URL('./engine-cell.ts', import.meta.url));
@@ -119,13 +119,14 @@ function checkTargets(cells: CellResult[]): EngineReport['targets'] {
     const cell = cellAt(cells, 6, n);
     if (cell === undefined) return { target, holds: null, detail: 'not measured' };
     const ms = median(cell.warmMs);
+    const cpu = `CPU ${formatNumber(median(cell.warmCpuMs))} ms`;
     const holds = ms <= boundMs;
     const cut =
       cell.timedOut > 0 ? `; ${cell.timedOut} of ${cell.warmMs.length} cut by the time budget` : '';
     return {
       target,
       holds,
-      detail: `${formatNumber(ms)} ms ${holds ? '<=' : '>'} ${boundMs} ms${cut}`,
+      detail: `${formatNumber(ms)} ms ${holds ? '<=' : '>'} ${boundMs} ms (${cpu})${cut}`,
     };
   };
   const memory = cellAt(cells, 6, 1000);
@@ -182,9 +183,13 @@ function engineMarkdown(report: EngineReport): string {
     '|---|---|---|',
     ...report.targets.map((t) => `| ${t.target} | ${verdict(t)} | ${t.detail} |`),
     '',
-    '### Median ms per suggestion, warm-started (repetitions)',
+    '### Median wall ms per suggestion, warm-started (repetitions)',
     '',
     ...grid(report, (c) => `${formatNumber(median(c.warmMs))} (${c.warmMs.length})`),
+    '',
+    '### Median CPU ms of the same calls (user + system, less skewed by other load)',
+    '',
+    ...grid(report, (c) => formatNumber(median(c.warmCpuMs))),
     '',
     '### ms for one suggestion without a warm start (as after a restart)',
     '',
@@ -227,7 +232,7 @@ function main(): void {
   const report: EngineReport = {
     benchmark: 'engine',
     date: today(),
-    machine,
+    machine: { ...machine, load: { ...machine.load, end: loadAverage() } },
     command: ['npm run bench:engine', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     pinned: existsSync(TASKSET),
     timeBudgetMs: options.timeBudgetMs,

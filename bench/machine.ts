@@ -10,8 +10,12 @@ export interface Machine {
   cpuModel: string;
   node: string;
   memoryGiB: number;
-  /** One-minute load average when the run started: other work on the machine skews timings. */
-  loadAverage: number;
+  /** One-minute load averages around the run: other work on the machine skews timings. */
+  load: { start: number; end: number | null };
+}
+
+export function loadAverage(): number {
+  return Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 }
 
 function cpuModel(): string {
@@ -32,13 +36,14 @@ export function describeMachine(): Machine {
     cpuModel: cpuModel(),
     node: process.version,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    load: { start: loadAverage(), end: null },
   };
 }
 
 export function machineLine(m: Machine): string {
   const machine = `\`${m.kind}\`, ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}`;
-  return `${machine}; load average ${m.loadAverage} at the start`;
+  const end = m.load.end === null ? '' : `, ${m.load.end} at the end`;
+  return `${machine}; load average ${m.load.start} at the start${end}`;
 }
 
 /** The date as YYYY-MM-DD (UTC). */

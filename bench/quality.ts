@@ -17,7 +17,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { writeSection } from './docs-section.ts';
-import { describeMachine, today } from './machine.ts';
+import { describeMachine, loadAverage, today } from './machine.ts';
 import { runPool } from './pool.ts';
 import { PROBLEMS, findProblem } from './problems.ts';
 import {
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   const report: QualityReport = {
     benchmark: 'quality',
     date: today(),
-    machine,
+    machine: { ...machine, load: { ...machine.load, end: loadAverage() } },
     command: ['npm run bench:quality', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     settings: {
       seeds: options.seeds,
