@@ -4,10 +4,10 @@ import { defaultPriors, type Priors } from './priors.ts';
 import { randomNormal } from './random.ts';
 import type { RandomSource } from './types.ts';
 
-/** Box on theta: lengthscales in [1e-3, 1e3], signal in [1e-3, 1e2], noise in [1e-9, 1]. */
+/** Box on theta: lengthscales in [1e-3, 1e3], signal in [1e-2, 1e2], noise in [1e-10, 1]. */
 const BOUNDS = {
   lengthscale: [Math.log(1e-3), Math.log(1e3)],
-  signal: [Math.log(1e-3), Math.log(1e2)],
+  signal: [Math.log(1e-2), Math.log(1e2)],
   noise: [Math.log(1e-10), 0],
 } as const;
 

@@ -8,7 +8,7 @@
  * the differences among the good ones, and stretches the top, where the optimum is.
  */
 
-const LAMBDA_RANGE = [-1, 4] as const;
+const LAMBDA_RANGE = [1, 4] as const;
 
 export interface OutputTransform {
   /** Transformed targets of the successful observations, then the failed ones. */
