@@ -174,6 +174,7 @@ function engineMarkdown(report: EngineReport): string {
   return [
     `- Date: ${report.date}`,
     `- Machine: ${machineLine(report.machine)}`,
+    `- Engine: ${report.machine.engine}`,
     `- Command: \`${report.command}\``,
     `- Method: ${pin}; n random points of a smooth function on [0, 1]^d; the previous call (n - 1 observations) runs first and its state is the warm start of the timed calls, as in the service; engine time budget ${report.timeBudgetMs} ms`,
     '',

@@ -1,5 +1,6 @@
 // Where and when a benchmark ran, for the tables in docs/benchmarks.md.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -12,6 +13,8 @@ export interface Machine {
   memoryGiB: number;
   /** One-minute load averages around the run: other work on the machine skews timings. */
   load: { start: number; end: number | null };
+  /** The engine that was measured (see engineRevision). */
+  engine: string;
 }
 
 export function loadAverage(): number {
@@ -37,6 +40,7 @@ export function describeMachine(): Machine {
     node: process.version,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     load: { start: loadAverage(), end: null },
+    engine: engineRevision(),
   };
 }
 
@@ -49,4 +53,14 @@ export function machineLine(m: Machine): string {
 /** The date as YYYY-MM-DD (UTC). */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/** The last commit that touched src/engine, and whether the working tree differs from it. */
+export function engineRevision(): string {
+  const git = (...args: string[]): string =>
+    spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git('log', '-1', '--format=%h %s', '--', 'src/engine');
+  if (commit === '') return 'unknown (no git history)';
+  const dirty = git('status', '--porcelain', '--', 'src/engine') !== '';
+  return dirty ? `${commit} (with uncommitted changes)` : commit;
 }

@@ -4,6 +4,7 @@
 import type { Assignments } from '../src/engine/types.ts';
 import { machineLine, type Machine } from './machine.ts';
 import type { Problem } from './problems.ts';
+import type { ClockKind } from './runners.ts';
 import { METHOD_LABELS, type Method, type TaskResult } from './quality-tasks.ts';
 import { bestSoFar, formatNumber, median, spread, type Spread } from './stats.ts';
 
@@ -53,7 +54,13 @@ export interface QualityReport {
   date: string;
   machine: Machine;
   command: string;
-  settings: { seeds: number[]; timeBudgetMs: number; jobs: number; quick: boolean };
+  settings: {
+    seeds: number[];
+    timeBudgetMs: number;
+    clock: ClockKind;
+    jobs: number;
+    quick: boolean;
+  };
   optuna: { available: boolean; version: string | null; reason: string | null };
   problems: ProblemSummary[];
 }
@@ -218,8 +225,9 @@ export function qualityMarkdown(report: QualityReport): string {
   const lines = [
     `- Date: ${report.date}`,
     `- Machine: ${machineLine(report.machine)}`,
+    `- Engine: ${report.machine.engine}`,
     `- Command: \`${report.command}\``,
-    `- Seeds: ${settings.seeds.length} (${settings.seeds.join(', ')}); engine time budget ${settings.timeBudgetMs} ms per suggestion; ${settings.jobs} worker processes`,
+    `- Seeds: ${settings.seeds.length} (${settings.seeds.join(', ')}); engine time budget ${settings.timeBudgetMs} ms per suggestion, counted in ${settings.clock === 'cpu' ? 'CPU time of the process' : 'wall time (performance.now())'}; ${settings.jobs} worker processes`,
     `- Peer: ${peer}`,
     '',
     "Simple regret is the best value found minus the known minimum, in the problem's own",

@@ -2,7 +2,14 @@
 // processes and plain enough (JSON) to send to them.
 
 import { findProblem, type Problem } from './problems.ts';
-import { runEngine, runEngineParallel, runOptunaTpe, runRandom, type Run } from './runners.ts';
+import {
+  runEngine,
+  runEngineParallel,
+  runOptunaTpe,
+  runRandom,
+  type ClockKind,
+  type Run,
+} from './runners.ts';
 
 export const METHODS = [
   'engine',
@@ -28,6 +35,7 @@ export interface Task {
   budget: number | null;
   seeds: number[];
   timeBudgetMs: number;
+  clock: ClockKind;
 }
 
 export interface SeedRun extends Run {
@@ -56,7 +64,7 @@ const STREAM_OFFSET: Record<Method, number> = {
 };
 
 function runOne(task: Task, problem: Problem, seed: number): Run {
-  const options = { timeBudgetMs: task.timeBudgetMs };
+  const options = { timeBudgetMs: task.timeBudgetMs, clock: task.clock };
   const stream = seed + STREAM_OFFSET[task.method];
   switch (task.method) {
     case 'engine':

@@ -7,6 +7,7 @@
 //   --out file.json  write the full results as JSON
 //   --jobs 2         worker processes (default: the cores, at most 2)
 //   --time-budget-ms 300   the engine's soft limit per suggestion
+//   --clock wall|cpu       what that limit counts (default wall, as the service)
 //   --budget N       override every problem's N (smoke runs; docs left alone)
 //   --methods a,b    engine, engine-parallel-4, random, random-10x, optuna-tpe
 //   --no-optuna      skip the Optuna peer column
@@ -35,7 +36,7 @@ import {
   type Task,
   type TaskResult,
 } from './quality-tasks.ts';
-import { probeOptuna, type OptunaProbe } from './runners.ts';
+import { probeOptuna, type ClockKind, type OptunaProbe } from './runners.ts';
 
 const PARALLEL_PROBLEMS = new Set(['hartmann6']);
 
@@ -46,6 +47,7 @@ interface Options {
   out: string | null;
   jobs: number;
   timeBudgetMs: number;
+  clock: ClockKind;
   budget: number | null;
   methods: Method[];
   docs: boolean;
@@ -57,6 +59,11 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   if (!Number.isInteger(v) || v < 1)
     throw new RangeError(`--${name} must be a positive integer, got ${raw}`);
   return v;
+}
+
+function parseClock(raw: string): ClockKind {
+  if (raw === 'wall' || raw === 'cpu') return raw;
+  throw new RangeError(`--clock must be wall or cpu, got ${raw}`);
 }
 
 function parseMethods(raw: string | undefined, optuna: boolean): Method[] {
@@ -79,6 +86,7 @@ function parseOptions(argv: string[]): Options {
       out: { type: 'string' },
       jobs: { type: 'string' },
       'time-budget-ms': { type: 'string' },
+      clock: { type: 'string', default: 'wall' },
       budget: { type: 'string' },
       methods: { type: 'string' },
       'no-optuna': { type: 'boolean', default: false },
@@ -98,6 +106,7 @@ function parseOptions(argv: string[]): Options {
     out: values.out ?? null,
     jobs: positiveInt('jobs', values.jobs, Math.min(2, os.availableParallelism())),
     timeBudgetMs: positiveInt('time-budget-ms', values['time-budget-ms'], 300),
+    clock: parseClock(values.clock),
     budget,
     methods: parseMethods(values.methods, !values['no-optuna']),
     docs: values['no-docs'] ? false : (values.docs ?? !partial),
@@ -107,7 +116,8 @@ function parseOptions(argv: string[]): Options {
 function tasksFor(options: Options): Task[] {
   const tasks: Task[] = [];
   for (const problem of options.problems) {
-    const base = { problem, budget: options.budget, timeBudgetMs: options.timeBudgetMs };
+    const { budget, timeBudgetMs, clock } = options;
+    const base = { problem, budget, timeBudgetMs, clock };
     for (const method of options.methods) {
       if (method === 'engine-parallel-4' && !PARALLEL_PROBLEMS.has(problem)) continue;
       const perSeed = method === 'engine' || method === 'engine-parallel-4';
@@ -208,6 +218,7 @@ async function main(): Promise<void> {
     settings: {
       seeds: options.seeds,
       timeBudgetMs: options.timeBudgetMs,
+      clock: options.clock,
       jobs: options.jobs,
       quick: options.quick,
     },

@@ -7,7 +7,7 @@ import { median } from '../../bench/stats.ts';
 import { createRandom } from '../../src/engine/index.ts';
 import type { Parameter } from '../../src/engine/types.ts';
 
-const options = { timeBudgetMs: 50 };
+const options = { timeBudgetMs: 50, clock: 'wall' as const };
 
 describe('benchmark runners', () => {
   it('asks the engine once per evaluation in the sequential loop', () => {
