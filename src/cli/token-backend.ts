@@ -14,14 +14,11 @@ import { ControlUnreachableError, sendTokenCommand } from './control-client.ts';
 // Where a token command runs. With DATABASE_URL, on Postgres directly, whether a server runs or
 // not. On the embedded database, directly when its lock is free; when a live process holds it,
 // through that process's control socket. A holder without a socket is a server still starting or
-// another command with the database open; both let go soon, so the command tries again a while.
+// another command with the database open; both let go soon, so the command tries again a while
+// (a first start creates the database, which takes from seconds to a minute on a busy machine).
 
-export interface BackendOptions {
-  /** How long to keep trying while the embedded database is held and nobody answers. */
-  waitMs?: number;
-}
-
-const defaultWaitMs = 20_000;
+/** How long to keep trying while the embedded database is held and nobody answers. */
+const waitMs = 60_000;
 const retryEveryMs = 250;
 
 const stderrLogger: DatabaseLogger = {
@@ -33,10 +30,9 @@ const stderrLogger: DatabaseLogger = {
 export async function executeTokenCommand(
   command: TokenCommand,
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
-  options: BackendOptions = {},
 ): Promise<TokenCommandResult> {
   if (config.databaseUrl !== null) return runOnDatabase(command, config);
-  return runOnEmbedded(command, config.dataDir, options.waitMs ?? defaultWaitMs);
+  return runOnEmbedded(command, config.dataDir);
 }
 
 async function runOnDatabase(
@@ -51,13 +47,10 @@ async function runOnDatabase(
   }
 }
 
-async function runOnEmbedded(
-  command: TokenCommand,
-  dataDir: string,
-  waitMs: number,
-): Promise<TokenCommandResult> {
+async function runOnEmbedded(command: TokenCommand, dataDir: string): Promise<TokenCommandResult> {
   const socket = controlSocketPath(dataDir);
   const deadline = Date.now() + waitMs;
+  let waiting = false;
 
   for (;;) {
     let holder: number;
@@ -75,6 +68,10 @@ async function runOnEmbedded(
     }
 
     if (Date.now() >= deadline) throw heldWithoutSocket(dataDir, holder, socket);
+    if (!waiting) {
+      waiting = true;
+      console.error(`argmax token: waiting for process ${holder} to release ${dataDir}`);
+    }
     await sleep(retryEveryMs);
   }
 }
