@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -16,6 +17,10 @@ import { defaultMigrationsDir, readMigrations } from '../../src/store/migrate.js
  */
 
 type DiffTarget = Parameters<engineBindings.SchemaEngine['diff']>[0]['from'];
+type MigrationList = engineBindings.MigrationList;
+type HistoryReport = engineBindings.DiagnoseMigrationHistoryOutput;
+
+const noFilters = { externalTables: [], externalEnums: [] };
 
 // The project compiles without the DOM library, which is where TypeScript declares WebAssembly.
 interface WasmRuntime {
@@ -44,9 +49,12 @@ async function loadEngine(): Promise<void> {
 }
 
 async function migrationsTarget(migrationsDir: string): Promise<DiffTarget> {
+  return { tag: 'migrations', ...(await migrationList(migrationsDir)) };
+}
+
+async function migrationList(migrationsDir: string): Promise<MigrationList> {
   const migrations = await readMigrations(migrationsDir);
   return {
-    tag: 'migrations',
     baseDir: migrationsDir,
     lockfile: {
       path: 'migration_lock.toml',
@@ -63,30 +71,72 @@ async function migrationsTarget(migrationsDir: string): Promise<DiffTarget> {
   };
 }
 
-/** The SQL script that takes the database from `from` to the schema, as Prisma writes it. */
-async function diffToSchema(schema: string, from: DiffTarget): Promise<string> {
+/** Runs `action` with Prisma's schema engine working on `pglite`. */
+async function withEngine<T>(
+  pglite: PGlite,
+  schema: string,
+  action: (engine: engineBindings.SchemaEngine) => Promise<T>,
+): Promise<T> {
   await loadEngine();
-  const pglite = new PGlite('memory://');
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite));
   const engine = await engineBindings.SchemaEngine.new(
     { datamodels: [['schema.prisma', schema]] },
     () => {},
     adapter,
   );
-
   try {
-    const result = await engine.diff({
-      from,
-      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
-      script: true,
-      exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
-    });
-    return result.stdout ?? '';
+    return await action(engine);
   } finally {
     engine.free();
+  }
+}
+
+/** The SQL script that takes the database from `from` to the schema, as Prisma writes it. */
+async function diffToSchema(schema: string, from: DiffTarget): Promise<string> {
+  const pglite = new PGlite('memory://');
+  try {
+    const result = await withEngine(pglite, schema, (engine) =>
+      engine.diff({
+        from,
+        to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+        script: true,
+        exitCode: null,
+        filters: noFilters,
+      }),
+    );
+    return result.stdout ?? '';
+  } finally {
     await pglite.close();
   }
+}
+
+/** What `prisma migrate status` finds when it compares the database's history to the folder. */
+export async function prismaHistoryReport(
+  pglite: PGlite,
+  schema: string,
+  migrationsDir = defaultMigrationsDir,
+): Promise<HistoryReport> {
+  const migrationsList = await migrationList(migrationsDir);
+  return withEngine(pglite, schema, (engine) =>
+    engine.diagnoseMigrationHistory({
+      migrationsList,
+      optInToShadowDatabase: false,
+      filters: noFilters,
+    }),
+  );
+}
+
+/** Applies the folder's pending migrations as `prisma migrate deploy` does; returns their names. */
+export async function prismaDeploy(
+  pglite: PGlite,
+  schema: string,
+  migrationsDir = defaultMigrationsDir,
+): Promise<string[]> {
+  const migrationsList = await migrationList(migrationsDir);
+  const result = await withEngine(pglite, schema, (engine) =>
+    engine.applyMigrations({ migrationsList, filters: noFilters }),
+  );
+  return result.appliedMigrationNames;
 }
 
 /** The SQL Prisma would put in a new migration after the existing ones ('' when none). */
@@ -103,4 +153,11 @@ export async function initialMigrationSql(schema: string): Promise<string> {
   const script = await diffToSchema(schema, { tag: 'empty' });
   // A diff from nothing also creates the schema; migrate dev runs where "public" exists.
   return script.replace(/^-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, '');
+}
+
+// `npx tsx test/store/schema-engine.ts` prints the first migration Prisma would write for the
+// current schema, for rewriting prisma/migrations while they are unreleased.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const schema = await readFile(new URL('../../prisma/schema.prisma', import.meta.url), 'utf8');
+  process.stdout.write(await initialMigrationSql(schema));
 }
