@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -64,7 +64,18 @@ async function loadOrMakeSnapshot(): Promise<Blob> {
     const staging = `${path}.${process.pid}`;
     await writeFile(staging, Buffer.from(await snapshot.arrayBuffer()));
     await rename(staging, path);
+    await removeOtherSnapshots(path);
     return snapshot;
+  }
+}
+
+// Snapshots of earlier migrations are 40 MB each and never read again.
+async function removeOtherSnapshots(path: string): Promise<void> {
+  const dir = dirname(path);
+  for (const name of await readdir(dir)) {
+    if (/^pglite-[0-9a-f]{16}\.tar$/.test(name) && name !== basename(path)) {
+      await rm(join(dir, name), { force: true });
+    }
   }
 }
 
