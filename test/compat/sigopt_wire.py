@@ -252,6 +252,13 @@ SUGGESTION = {
     "state": as_str,
     "task": nested(TASK),
 }
+QUEUED_SUGGESTION = {
+    "assignments": as_dict,
+    "created": as_int,
+    "experiment": as_str,
+    "id": as_str,
+    "task": nested(TASK),
+}
 BEST_ASSIGNMENTS = {
     "assignments": as_dict,
     "id": as_str,
@@ -306,7 +313,10 @@ class Suite:
         for key in ("id", "experiment", "client", "suggestion"):
             value = body.get(key)
             if key in fields and value is not None:
-                self.check(isinstance(value, str) and value.isdigit(), f"`{key}` {value!r} is not a string id")
+                self.check(
+                    isinstance(value, str) and value.isdigit(),
+                    f"`{key}` {value!r} is not a string id",
+                )
         for key in ("created", "updated", "expires"):
             value = body.get(key)
             if key in fields and value is not None:
@@ -316,7 +326,9 @@ class Suite:
     def expect_page(self, body, kind, fields):
         page = self.expect_object(body, "pagination", {"count": as_int, "paging": nested(PAGING)})
         self.check(isinstance(body.get("data"), list), "`data` of a pagination is not a list")
-        self.check(isinstance(body.get("paging"), dict), "`paging` of a pagination is not an object")
+        self.check(
+            isinstance(body.get("paging"), dict), "`paging` of a pagination is not an object"
+        )
         page["data"] = [self.expect_object(item, kind, fields) for item in body["data"]]
         return page
 
@@ -341,10 +353,17 @@ class Suite:
             self.wire.request(method, path, data)
         except ApiError as error:
             allowed = status if isinstance(status, tuple) else (status,)
-            self.check(error.status in allowed, f"expected {status}, got {error.status}: {error.message}")
-            self.check(isinstance(error.message, str) and error.message.strip(), f"no readable `message` in {error.body!r}")
+            self.check(
+                error.status in allowed, f"expected {status}, got {error.status}: {error.message}"
+            )
+            self.check(
+                isinstance(error.message, str) and error.message.strip(),
+                f"no readable `message` in {error.body!r}",
+            )
             for word in words:
-                self.check(word in error.message, f"the message {error.message!r} does not name {word!r}")
+                self.check(
+                    word in error.message, f"the message {error.message!r} does not name {word!r}"
+                )
             return error.message
         raise Mismatch(f"expected {status}, the request succeeded")
 
@@ -359,6 +378,7 @@ class Suite:
             self.observation_paging,
             self.open_suggestions,
             self.suggestion_id_lists,
+            self.queued_suggestions,
             self.batch_observations,
             self.legacy_value_form,
             self.query_booleans,
@@ -377,7 +397,9 @@ class Suite:
         self.done("conn.tokens('self').fetch()")
 
         client = self.expect_object(self.call("GET", ["clients", self.client_id]), "client", CLIENT)
-        self.check(client["id"] == self.client_id, f"clients({self.client_id}) answered id {client['id']}")
+        self.check(
+            client["id"] == self.client_id, f"clients({self.client_id}) answered id {client['id']}"
+        )
         self.check(client["name"], "the client has no name")
         self.done("conn.clients(id).fetch()")
 
@@ -385,59 +407,125 @@ class Suite:
         body = {
             "name": "sigopt wire check",
             "parameters": [
-                {"name": "learning_rate", "type": "double", "bounds": {"min": 1e-4, "max": 1.0}, "transformation": "log"},
+                {
+                    "name": "learning_rate",
+                    "type": "double",
+                    "bounds": {"min": 1e-4, "max": 1.0},
+                    "transformation": "log",
+                },
                 {"name": "depth", "type": "int", "bounds": {"min": 2, "max": 12}},
-                {"name": "optimizer", "type": "categorical", "categorical_values": ["adam", "sgd", "rmsprop"]},
+                {
+                    "name": "optimizer",
+                    "type": "categorical",
+                    "categorical_values": ["adam", "sgd", "rmsprop"],
+                },
             ],
             "metrics": [{"name": "accuracy", "objective": "maximize"}],
             "observation_budget": 40,
             "parallel_bandwidth": 3,
             "metadata": {"owner": "wire-check", "fold": 2},
         }
-        experiment = self.expect_object(self.call("POST", ["experiments"], body), "experiment", EXPERIMENT)
+        experiment = self.expect_object(
+            self.call("POST", ["experiments"], body), "experiment", EXPERIMENT
+        )
         self.experiment_id = experiment["id"]
         self.parameters = {p["name"]: p for p in experiment["parameters"]}
         self.check(experiment["name"] == body["name"], f"name came back as {experiment['name']!r}")
         self.check(experiment["state"] == "active", f"a new experiment is {experiment['state']!r}")
-        self.check(set(self.parameters) == {"learning_rate", "depth", "optimizer"}, f"parameters are {sorted(self.parameters)}")
+        self.check(
+            set(self.parameters) == {"learning_rate", "depth", "optimizer"},
+            f"parameters are {sorted(self.parameters)}",
+        )
         rate = self.parameters["learning_rate"]
-        self.check(rate["bounds"] == {"min": 1e-4, "max": 1.0}, f"learning_rate bounds are {rate['bounds']}")
-        self.check(rate["transformation"] == "log", f"learning_rate transformation is {rate['transformation']!r}")
+        self.check(
+            rate["bounds"] == {"min": 1e-4, "max": 1.0},
+            f"learning_rate bounds are {rate['bounds']}",
+        )
+        self.check(
+            rate["transformation"] == "log",
+            f"learning_rate transformation is {rate['transformation']!r}",
+        )
         categories = self.parameters["optimizer"]["categorical_values"]
         self.check(
-            sorted((c["enum_index"], c["name"]) for c in categories) == [(1, "adam"), (2, "sgd"), (3, "rmsprop")],
+            sorted((c["enum_index"], c["name"]) for c in categories)
+            == [(1, "adam"), (2, "sgd"), (3, "rmsprop")],
             f"categorical_values are {categories}",
         )
-        self.check([m["name"] for m in experiment["metrics"]] == ["accuracy"], f"metrics are {experiment['metrics']}")
-        self.check(experiment["observation_budget"] == 40 and experiment["parallel_bandwidth"] == 3, "budget or bandwidth lost")
-        self.check(experiment["metadata"] == {"owner": "wire-check", "fold": 2}, f"metadata is {experiment['metadata']}")
-        self.check(experiment["progress"] is not None and experiment["progress"]["observation_count"] == 0, "progress of a new experiment")
-        self.check(experiment["client"] == self.client_id, "the experiment belongs to another client")
+        self.check(
+            [m["name"] for m in experiment["metrics"]] == ["accuracy"],
+            f"metrics are {experiment['metrics']}",
+        )
+        self.check(
+            experiment["observation_budget"] == 40 and experiment["parallel_bandwidth"] == 3,
+            "budget or bandwidth lost",
+        )
+        self.check(
+            experiment["metadata"] == {"owner": "wire-check", "fold": 2},
+            f"metadata is {experiment['metadata']}",
+        )
+        self.check(
+            experiment["progress"] is not None and experiment["progress"]["observation_count"] == 0,
+            "progress of a new experiment",
+        )
+        self.check(
+            experiment["client"] == self.client_id, "the experiment belongs to another client"
+        )
         self.done("conn.experiments().create(...)")
 
-        fetched = self.expect_object(self.call("GET", ["experiments", self.experiment_id]), "experiment", EXPERIMENT)
-        self.check(fetched["id"] == self.experiment_id, "experiments(id).fetch() answered another experiment")
+        fetched = self.expect_object(
+            self.call("GET", ["experiments", self.experiment_id]), "experiment", EXPERIMENT
+        )
+        self.check(
+            fetched["id"] == self.experiment_id,
+            "experiments(id).fetch() answered another experiment",
+        )
         self.done("conn.experiments(id).fetch()")
 
     def check_assignments(self, assignments):
-        self.check(set(assignments) == set(self.parameters), f"assignments name {sorted(assignments)}")
-        rate, depth, optimizer = assignments["learning_rate"], assignments["depth"], assignments["optimizer"]
-        self.check(isinstance(rate, (int, float)) and 1e-4 <= rate <= 1.0, f"learning_rate {rate!r} is out of bounds")
-        self.check(type(depth) is int and 2 <= depth <= 12, f"depth {depth!r} is not an int within bounds")
-        self.check(optimizer in ("adam", "sgd", "rmsprop"), f"optimizer {optimizer!r} is not a category name")
+        self.check(
+            set(assignments) == set(self.parameters), f"assignments name {sorted(assignments)}"
+        )
+        rate, depth, optimizer = (
+            assignments["learning_rate"],
+            assignments["depth"],
+            assignments["optimizer"],
+        )
+        self.check(
+            isinstance(rate, (int, float)) and 1e-4 <= rate <= 1.0,
+            f"learning_rate {rate!r} is out of bounds",
+        )
+        self.check(
+            type(depth) is int and 2 <= depth <= 12, f"depth {depth!r} is not an int within bounds"
+        )
+        self.check(
+            optimizer in ("adam", "sgd", "rmsprop"),
+            f"optimizer {optimizer!r} is not a category name",
+        )
 
     @staticmethod
     def accuracy(assignments):
         bonus = {"adam": 0.1, "sgd": 0.0, "rmsprop": 0.05}[assignments["optimizer"]]
-        return 0.5 + bonus - abs(assignments["depth"] - 7) / 50 - abs(assignments["learning_rate"] - 0.01)
+        return (
+            0.5
+            + bonus
+            - abs(assignments["depth"] - 7) / 50
+            - abs(assignments["learning_rate"] - 0.01)
+        )
 
     def optimization_loop(self):
         experiment_path = ["experiments", self.experiment_id]
         self.observed = {}
         for round_number in range(12):
-            suggestion = self.expect_object(self.call("POST", [*experiment_path, "suggestions"]), "suggestion", SUGGESTION)
-            self.check(suggestion["state"] == "open", f"a new suggestion is {suggestion['state']!r}")
-            self.check(suggestion["experiment"] == self.experiment_id, "the suggestion names another experiment")
+            suggestion = self.expect_object(
+                self.call("POST", [*experiment_path, "suggestions"]), "suggestion", SUGGESTION
+            )
+            self.check(
+                suggestion["state"] == "open", f"a new suggestion is {suggestion['state']!r}"
+            )
+            self.check(
+                suggestion["experiment"] == self.experiment_id,
+                "the suggestion names another experiment",
+            )
             self.check_assignments(suggestion["assignments"])
             if round_number == 0:
                 self.done("experiments(id).suggestions().create()")
@@ -451,52 +539,95 @@ class Suite:
             if round_number == 5:
                 # The legacy single-metric form on a named metric.
                 report = {"suggestion": suggestion["id"], "value": value, "value_stddev": 0.01}
-            observation = self.expect_object(self.call("POST", [*experiment_path, "observations"], report), "observation", OBSERVATION)
-            self.check(observation["suggestion"] == suggestion["id"], "the observation lost its suggestion")
+            observation = self.expect_object(
+                self.call("POST", [*experiment_path, "observations"], report),
+                "observation",
+                OBSERVATION,
+            )
+            self.check(
+                observation["suggestion"] == suggestion["id"], "the observation lost its suggestion"
+            )
             self.check(observation["failed"] is False, "a reported value came back failed")
-            self.check(observation["assignments"] == suggestion["assignments"], "the observation's assignments differ from its suggestion's")
+            self.check(
+                observation["assignments"] == suggestion["assignments"],
+                "the observation's assignments differ from its suggestion's",
+            )
             evaluations = observation["values"] or []
             self.check(
-                len(evaluations) == 1 and evaluations[0]["name"] == "accuracy" and abs(evaluations[0]["value"] - value) < 1e-9,
+                len(evaluations) == 1
+                and evaluations[0]["name"] == "accuracy"
+                and abs(evaluations[0]["value"] - value) < 1e-9,
                 f"values came back as {evaluations}",
             )
-            self.check(observation["value"] is not None and abs(observation["value"] - value) < 1e-9, "the legacy `value` field is missing")
+            self.check(
+                observation["value"] is not None and abs(observation["value"] - value) < 1e-9,
+                "the legacy `value` field is missing",
+            )
             self.observed[observation["id"]] = value
             if round_number == 0:
                 self.done("experiments(id).observations().create(suggestion=..., values=[...])")
             if round_number == 5:
-                self.done("observations().create(suggestion=..., value=..., value_stddev=...) on a named metric")
+                self.done(
+                    "observations().create(suggestion=..., value=..., value_stddev=...) on a named metric"
+                )
 
-            fetched = self.expect_object(self.call("GET", [*experiment_path, "suggestions", suggestion["id"]]), "suggestion", SUGGESTION)
-            self.check(fetched["state"] == "closed", f"an observed suggestion is {fetched['state']!r}")
+            fetched = self.expect_object(
+                self.call("GET", [*experiment_path, "suggestions", suggestion["id"]]),
+                "suggestion",
+                SUGGESTION,
+            )
+            self.check(
+                fetched["state"] == "closed", f"an observed suggestion is {fetched['state']!r}"
+            )
         self.done("suggestions(id).fetch() after its observation: closed")
 
-        failed_suggestion = self.expect_object(self.call("POST", [*experiment_path, "suggestions"]), "suggestion", SUGGESTION)
+        failed_suggestion = self.expect_object(
+            self.call("POST", [*experiment_path, "suggestions"]), "suggestion", SUGGESTION
+        )
         failed = self.expect_object(
-            self.call("POST", [*experiment_path, "observations"], {"suggestion": failed_suggestion["id"], "failed": True}),
+            self.call(
+                "POST",
+                [*experiment_path, "observations"],
+                {"suggestion": failed_suggestion["id"], "failed": True},
+            ),
             "observation",
             OBSERVATION,
         )
-        self.check(failed["failed"] is True and failed["values"] == [], f"a failed observation came back as {failed}")
+        self.check(
+            failed["failed"] is True and failed["values"] == [],
+            f"a failed observation came back as {failed}",
+        )
         self.failed_id = failed["id"]
         self.done("observations().create(suggestion=..., failed=True)")
 
         experiment = self.expect_object(self.call("GET", experiment_path), "experiment", EXPERIMENT)
         progress = experiment["progress"]
-        self.check(progress["observation_count"] == 13, f"progress counts {progress['observation_count']} observations, not 13")
-        self.check(progress["last_observation"]["id"] == self.failed_id, "progress.last_observation is not the newest")
+        self.check(
+            progress["observation_count"] == 13,
+            f"progress counts {progress['observation_count']} observations, not 13",
+        )
+        self.check(
+            progress["last_observation"]["id"] == self.failed_id,
+            "progress.last_observation is not the newest",
+        )
         self.done("experiments(id).fetch().progress")
 
     def best_assignments(self):
         path = ["experiments", self.experiment_id, "best_assignments"]
         page = self.expect_page(self.call("GET", path), "best_assignments", BEST_ASSIGNMENTS)
-        self.check(len(page["data"]) == 1, f"best_assignments has {len(page['data'])} entries for one metric")
+        self.check(
+            len(page["data"]) == 1,
+            f"best_assignments has {len(page['data'])} entries for one metric",
+        )
         best = page["data"][0]
         best_id = max(self.observed, key=self.observed.get)
         self.check(best["id"] == best_id, f"best is observation {best['id']}, expected {best_id}")
         self.check_assignments(best["assignments"])
         values = best["values"] or []
-        self.check(values and abs(values[0]["value"] - self.observed[best_id]) < 1e-9, f"best values are {values}")
+        self.check(
+            values and abs(values[0]["value"] - self.observed[best_id]) < 1e-9,
+            f"best values are {values}",
+        )
         self.done("experiments(id).best_assignments().fetch()")
 
     def observation_paging(self):
@@ -504,8 +635,13 @@ class Suite:
         first, items, requests = self.iterate_pages(path, {"limit": 5}, "observation", OBSERVATION)
         ids = [item["id"] for item in items]
         expected = set(self.observed) | {self.failed_id}
-        self.check(first["count"] == len(expected), f"count is {first['count']}, expected the total {len(expected)}")
-        self.check(len(first["data"]) == 5, f"the first page holds {len(first['data'])} items, not limit=5")
+        self.check(
+            first["count"] == len(expected),
+            f"count is {first['count']}, expected the total {len(expected)}",
+        )
+        self.check(
+            len(first["data"]) == 5, f"the first page holds {len(first['data'])} items, not limit=5"
+        )
         self.check(requests == 3, f"13 observations at limit=5 took {requests} requests, not 3")
         self.check(len(ids) == len(set(ids)), "a page repeated an observation")
         self.check(set(ids) == expected, "pages did not cover every observation")
@@ -513,7 +649,10 @@ class Suite:
         self.done("observations().fetch(limit=5).iterate_pages() follows paging.before")
 
         _, everything, requests = self.iterate_pages(path, {}, "observation", OBSERVATION)
-        self.check(requests == 1 and len(everything) == len(expected), "an unlimited fetch did not fit one page")
+        self.check(
+            requests == 1 and len(everything) == len(expected),
+            "an unlimited fetch did not fit one page",
+        )
         self.done("observations().fetch().iterate_pages() with the default limit")
 
         single = self.expect_object(self.call("GET", [*path, ids[0]]), "observation", OBSERVATION)
@@ -522,23 +661,36 @@ class Suite:
 
     def open_suggestions(self):
         path = ["experiments", self.experiment_id, "suggestions"]
-        opened = [self.expect_object(self.call("POST", path), "suggestion", SUGGESTION) for _ in range(3)]
+        opened = [
+            self.expect_object(self.call("POST", path), "suggestion", SUGGESTION) for _ in range(3)
+        ]
         points = [json.dumps(s["assignments"], sort_keys=True) for s in opened]
         self.check(len(set(points)) == 3, "parallel open suggestions repeated a point")
         self.done("three open suggestions at once get different points")
 
         _, listed, _ = self.iterate_pages(path, {"state": "open"}, "suggestion", SUGGESTION)
-        self.check(sorted(s["id"] for s in listed) == sorted(s["id"] for s in opened), f"state=open lists {[s['id'] for s in listed]}")
-        self.check(all(s["state"] == "open" for s in listed), "state=open listed a closed suggestion")
+        self.check(
+            sorted(s["id"] for s in listed) == sorted(s["id"] for s in opened),
+            f"state=open lists {[s['id'] for s in listed]}",
+        )
+        self.check(
+            all(s["state"] == "open" for s in listed), "state=open listed a closed suggestion"
+        )
         self.done("suggestions().fetch(state='open')")
         self.opened = opened
 
         answer = self.call("DELETE", path, {"state": "open"})
         self.check(answer is None or isinstance(answer, dict), f"DELETE answered {answer!r}")
         page = self.expect_page(self.call("GET", path, {"state": "open"}), "suggestion", SUGGESTION)
-        self.check(page["count"] == 0 and page["data"] == [], f"{page['count']} suggestions still open after delete(state='open')")
+        self.check(
+            page["count"] == 0 and page["data"] == [],
+            f"{page['count']} suggestions still open after delete(state='open')",
+        )
         everything = self.expect_page(self.call("GET", path), "suggestion", SUGGESTION)
-        self.check(everything["count"] == 13, f"{everything['count']} suggestions remain, expected the 13 closed ones")
+        self.check(
+            everything["count"] == 13,
+            f"{everything['count']} suggestions remain, expected the 13 closed ones",
+        )
         self.done("suggestions().delete(state='open') deletes only the open ones")
 
     def suggestion_id_lists(self):
@@ -548,48 +700,146 @@ class Suite:
 
         # The client writes a list argument as compact JSON: id=["12","11"].
         page = self.expect_page(self.call("GET", path, {"id": wanted}), "suggestion", SUGGESTION)
-        self.check(sorted(s["id"] for s in page["data"]) == sorted(wanted), f"id={wanted} listed {[s['id'] for s in page['data']]}")
+        self.check(
+            sorted(s["id"] for s in page["data"]) == sorted(wanted),
+            f"id={wanted} listed {[s['id'] for s in page['data']]}",
+        )
         self.done("suggestions().fetch(id=[...]) with the client's JSON list")
 
-        page = self.expect_page(self.call("GET", path, {"id": ",".join(wanted)}), "suggestion", SUGGESTION)
-        self.check(sorted(s["id"] for s in page["data"]) == sorted(wanted), "a comma-separated id list")
+        page = self.expect_page(
+            self.call("GET", path, {"id": ",".join(wanted)}), "suggestion", SUGGESTION
+        )
+        self.check(
+            sorted(s["id"] for s in page["data"]) == sorted(wanted), "a comma-separated id list"
+        )
         self.done("suggestions().fetch(id='a,b')")
+
+    def queued_suggestions(self):
+        path = ["experiments", self.experiment_id]
+        chosen = {"learning_rate": 0.015, "depth": 8, "optimizer": "sgd"}
+        queued = self.expect_object(
+            self.call("POST", [*path, "queued_suggestions"], {"assignments": chosen}),
+            "queued_suggestion",
+            QUEUED_SUGGESTION,
+        )
+        self.check(
+            queued["assignments"] == chosen,
+            f"the queued point came back as {queued['assignments']}",
+        )
+        page = self.expect_page(
+            self.call("GET", [*path, "queued_suggestions"]), "queued_suggestion", QUEUED_SUGGESTION
+        )
+        self.check(
+            [q["id"] for q in page["data"]] == [queued["id"]],
+            "queued_suggestions().fetch() does not list it",
+        )
+        self.done("queued_suggestions().create(assignments=...) and .fetch()")
+
+        served = self.expect_object(
+            self.call("POST", [*path, "suggestions"]), "suggestion", SUGGESTION
+        )
+        self.check(
+            served["assignments"] == chosen,
+            f"the next suggestion is {served['assignments']}, not the queued point",
+        )
+        self.call("DELETE", [*path, "suggestions", served["id"]])
+        self.done("suggestions().create() serves the queued point first")
 
     def batch_observations(self):
         path = ["experiments", self.experiment_id, "observations", "batch"]
         batch = [
-            {"assignments": {"learning_rate": 0.02, "depth": 6, "optimizer": "adam"}, "values": [{"name": "accuracy", "value": 0.61}]},
-            {"assignments": {"learning_rate": 0.3, "depth": 3, "optimizer": "sgd"}, "values": [{"name": "accuracy", "value": 0.2, "value_stddev": 0.05}]},
-            {"assignments": {"learning_rate": 0.001, "depth": 11, "optimizer": "rmsprop"}, "failed": True, "metadata": {"reason": "oom"}},
+            {
+                "assignments": {"learning_rate": 0.02, "depth": 6, "optimizer": "adam"},
+                "values": [{"name": "accuracy", "value": 0.61}],
+            },
+            {
+                "assignments": {"learning_rate": 0.3, "depth": 3, "optimizer": "sgd"},
+                "values": [{"name": "accuracy", "value": 0.2, "value_stddev": 0.05}],
+            },
+            {
+                "assignments": {"learning_rate": 0.001, "depth": 11, "optimizer": "rmsprop"},
+                "failed": True,
+                "metadata": {"reason": "oom"},
+            },
         ]
-        page = self.expect_page(self.call("POST", path, {"observations": batch}), "observation", OBSERVATION)
-        self.check(page["count"] == 3 and len(page["data"]) == 3, f"the batch answered count {page['count']} with {len(page['data'])} items")
-        self.check(page["paging"] == {"before": None, "after": None}, f"a batch answer has paging {page['paging']}")
-        self.check(sorted(o["failed"] for o in page["data"]) == [False, False, True], "failed flags were lost in the batch")
-        self.check(all(o["suggestion"] is None for o in page["data"]), "a batch observation claims a suggestion")
+        page = self.expect_page(
+            self.call("POST", path, {"observations": batch}), "observation", OBSERVATION
+        )
+        self.check(
+            page["count"] == 3 and len(page["data"]) == 3,
+            f"the batch answered count {page['count']} with {len(page['data'])} items",
+        )
+        self.check(
+            page["paging"] == {"before": None, "after": None},
+            f"a batch answer has paging {page['paging']}",
+        )
+        self.check(
+            sorted(o["failed"] for o in page["data"]) == [False, False, True],
+            "failed flags were lost in the batch",
+        )
+        self.check(
+            all(o["suggestion"] is None for o in page["data"]),
+            "a batch observation claims a suggestion",
+        )
         self.done("observations().create_batch(observations=[...])")
 
-        self.expect_error("POST", path, {"observations": [batch[0], {"assignments": batch[1]["assignments"]}]}, 400, "values")
-        after = self.expect_page(self.call("GET", ["experiments", self.experiment_id, "observations"], {"limit": 1}), "observation", OBSERVATION)
-        self.check(after["count"] == 16, f"a rejected batch left {after['count']} observations, expected 16")
-        self.done("a batch with one bad observation is rejected whole")
-
-    def legacy_value_form(self):
-        body = {"name": "legacy metric", "parameters": [{"name": "x", "type": "double", "bounds": {"min": -1, "max": 1}}]}
-        experiment = self.expect_object(self.call("POST", ["experiments"], body), "experiment", EXPERIMENT)
-        self.check(len(experiment["metrics"]) == 1, f"an experiment without metrics has {len(experiment['metrics'])}")
-        self.check(experiment["metrics"][0]["objective"] in (None, "maximize"), "the legacy metric does not maximize")
-        self.done("experiments().create(...) without metrics")
-
-        path = ["experiments", experiment["id"]]
-        suggestion = self.expect_object(self.call("POST", [*path, "suggestions"]), "suggestion", SUGGESTION)
-        observation = self.expect_object(
-            self.call("POST", [*path, "observations"], {"suggestion": suggestion["id"], "value": 1.5, "value_stddev": 0.1}),
+        self.expect_error(
+            "POST",
+            path,
+            {"observations": [batch[0], {"assignments": batch[1]["assignments"]}]},
+            400,
+            "values",
+        )
+        after = self.expect_page(
+            self.call("GET", ["experiments", self.experiment_id, "observations"], {"limit": 1}),
             "observation",
             OBSERVATION,
         )
-        self.check(observation["value"] == 1.5 and observation["value_stddev"] == 0.1, f"legacy value came back as {observation['value']}")
-        self.check(len(observation["values"]) == 1 and observation["values"][0]["value"] == 1.5, f"values are {observation['values']}")
+        self.check(
+            after["count"] == 16,
+            f"a rejected batch left {after['count']} observations, expected 16",
+        )
+        self.done("a batch with one bad observation is rejected whole")
+
+    def legacy_value_form(self):
+        body = {
+            "name": "legacy metric",
+            "parameters": [{"name": "x", "type": "double", "bounds": {"min": -1, "max": 1}}],
+        }
+        experiment = self.expect_object(
+            self.call("POST", ["experiments"], body), "experiment", EXPERIMENT
+        )
+        self.check(
+            len(experiment["metrics"]) == 1,
+            f"an experiment without metrics has {len(experiment['metrics'])}",
+        )
+        self.check(
+            experiment["metrics"][0]["objective"] in (None, "maximize"),
+            "the legacy metric does not maximize",
+        )
+        self.done("experiments().create(...) without metrics")
+
+        path = ["experiments", experiment["id"]]
+        suggestion = self.expect_object(
+            self.call("POST", [*path, "suggestions"]), "suggestion", SUGGESTION
+        )
+        observation = self.expect_object(
+            self.call(
+                "POST",
+                [*path, "observations"],
+                {"suggestion": suggestion["id"], "value": 1.5, "value_stddev": 0.1},
+            ),
+            "observation",
+            OBSERVATION,
+        )
+        self.check(
+            observation["value"] == 1.5 and observation["value_stddev"] == 0.1,
+            f"legacy value came back as {observation['value']}",
+        )
+        self.check(
+            len(observation["values"]) == 1 and observation["values"][0]["value"] == 1.5,
+            f"values are {observation['values']}",
+        )
         self.done("observations().create(suggestion=..., value=1.5, value_stddev=0.1)")
 
         by_assignments = self.expect_object(
@@ -597,9 +847,17 @@ class Suite:
             "observation",
             OBSERVATION,
         )
-        self.check(by_assignments["suggestion"] is None and by_assignments["value"] == 2.5, "an observation by assignments")
-        best = self.expect_page(self.call("GET", [*path, "best_assignments"]), "best_assignments", BEST_ASSIGNMENTS)
-        self.check(best["data"] and best["data"][0]["id"] == by_assignments["id"], "best_assignments of the legacy metric")
+        self.check(
+            by_assignments["suggestion"] is None and by_assignments["value"] == 2.5,
+            "an observation by assignments",
+        )
+        best = self.expect_page(
+            self.call("GET", [*path, "best_assignments"]), "best_assignments", BEST_ASSIGNMENTS
+        )
+        self.check(
+            best["data"] and best["data"][0]["id"] == by_assignments["id"],
+            "best_assignments of the legacy metric",
+        )
         self.done("observations().create(assignments=..., value=...) and its best_assignments")
         self.legacy_id = experiment["id"]
 
@@ -612,39 +870,87 @@ class Suite:
         self.expect_error("GET", [*path, target], None, 404)
         self.done("observations(id).delete(no_optimize=True) sends True in the query")
 
-        suggestion = self.expect_object(self.call("POST", ["experiments", self.legacy_id, "suggestions"]), "suggestion", SUGGESTION)
-        updated = self.expect_object(
-            self.call("PUT", ["experiments", self.legacy_id, "suggestions", suggestion["id"]], {"metadata": {"worker": "gpu-3"}}),
+        suggestion = self.expect_object(
+            self.call("POST", ["experiments", self.legacy_id, "suggestions"]),
             "suggestion",
             SUGGESTION,
         )
-        self.check(updated["metadata"] == {"worker": "gpu-3"}, f"suggestion metadata is {updated['metadata']}")
+        updated = self.expect_object(
+            self.call(
+                "PUT",
+                ["experiments", self.legacy_id, "suggestions", suggestion["id"]],
+                {"metadata": {"worker": "gpu-3"}},
+            ),
+            "suggestion",
+            SUGGESTION,
+        )
+        self.check(
+            updated["metadata"] == {"worker": "gpu-3"},
+            f"suggestion metadata is {updated['metadata']}",
+        )
         self.call("DELETE", ["experiments", self.legacy_id, "suggestions", suggestion["id"]])
-        self.expect_error("GET", ["experiments", self.legacy_id, "suggestions", suggestion["id"]], None, 404)
+        self.expect_error(
+            "GET", ["experiments", self.legacy_id, "suggestions", suggestion["id"]], None, 404
+        )
         self.done("suggestions(id).update(metadata=...) and suggestions(id).delete()")
 
     def update_and_list(self):
         path = ["experiments", self.experiment_id]
         updated = self.expect_object(
-            self.call("PUT", path, {"name": "sigopt wire check, renamed", "observation_budget": 50, "no_optimize": True}),
+            self.call(
+                "PUT",
+                path,
+                {
+                    "name": "sigopt wire check, renamed",
+                    "observation_budget": 50,
+                    "no_optimize": True,
+                },
+            ),
             "experiment",
             EXPERIMENT,
         )
-        self.check(updated["name"] == "sigopt wire check, renamed" and updated["observation_budget"] == 50, "the update was lost")
+        self.check(
+            updated["name"] == "sigopt wire check, renamed" and updated["observation_budget"] == 50,
+            "the update was lost",
+        )
         self.done("experiments(id).update(name=..., observation_budget=...)")
+
+        found = self.expect_page(
+            self.call("GET", ["experiments"], {"search": "renamed"}), "experiment", EXPERIMENT
+        )
+        self.check(
+            [e["id"] for e in found["data"]] == [self.experiment_id],
+            "experiments().fetch(search=...) misses the renamed experiment",
+        )
+        self.done("experiments().fetch(search=...)")
 
         _, listed, _ = self.iterate_pages(["experiments"], {"limit": 1}, "experiment", EXPERIMENT)
         ids = [e["id"] for e in listed]
-        self.check(self.experiment_id in ids and self.legacy_id in ids, f"experiments().fetch() lists {ids}")
+        self.check(
+            self.experiment_id in ids and self.legacy_id in ids,
+            f"experiments().fetch() lists {ids}",
+        )
         self.done("experiments().fetch(limit=1).iterate_pages()")
 
         created = self.expect_object(
-            self.call("POST", ["clients", self.client_id, "experiments"], {"name": "through the client", "parameters": [{"name": "a", "type": "int", "bounds": {"min": 0, "max": 3}}]}),
+            self.call(
+                "POST",
+                ["clients", self.client_id, "experiments"],
+                {
+                    "name": "through the client",
+                    "parameters": [{"name": "a", "type": "int", "bounds": {"min": 0, "max": 3}}],
+                },
+            ),
             "experiment",
             EXPERIMENT,
         )
-        page = self.expect_page(self.call("GET", ["clients", self.client_id, "experiments"]), "experiment", EXPERIMENT)
-        self.check(created["id"] in [e["id"] for e in page["data"]], "clients(id).experiments().fetch() misses its experiment")
+        page = self.expect_page(
+            self.call("GET", ["clients", self.client_id, "experiments"]), "experiment", EXPERIMENT
+        )
+        self.check(
+            created["id"] in [e["id"] for e in page["data"]],
+            "clients(id).experiments().fetch() misses its experiment",
+        )
         self.done("clients(id).experiments().create(...) and .fetch()")
 
     def broken_requests(self):
@@ -653,29 +959,94 @@ class Suite:
         def space(parameter):
             return {"name": "broken", "parameters": [parameter]}
 
-        self.expect_error("POST", experiments, space({"name": "x", "type": "float", "bounds": {"min": 0, "max": 1}}), 400, "type")
+        self.expect_error(
+            "POST",
+            experiments,
+            space({"name": "x", "type": "float", "bounds": {"min": 0, "max": 1}}),
+            400,
+            "type",
+        )
         self.done("an unknown parameter type is 400 naming `type`")
-        self.expect_error("POST", experiments, space({"name": "x", "type": "double"}), 400, "bounds")
+        self.expect_error(
+            "POST", experiments, space({"name": "x", "type": "double"}), 400, "bounds"
+        )
         self.done("a double without bounds is 400 naming `bounds`")
-        self.expect_error("POST", experiments, space({"name": "x", "type": "double", "bounds": {"min": 1, "max": 0}}), 400, "min")
+        self.expect_error(
+            "POST",
+            experiments,
+            space({"name": "x", "type": "double", "bounds": {"min": 1, "max": 0}}),
+            400,
+            "min",
+        )
         self.done("bounds with min above max are 400 naming `min`")
-        self.expect_error("POST", experiments, {**space({"name": "x", "type": "int", "bounds": {"min": 0, "max": 3}}), "colour": "red"}, 400, "colour")
+        self.expect_error(
+            "POST",
+            experiments,
+            {
+                **space({"name": "x", "type": "int", "bounds": {"min": 0, "max": 3}}),
+                "colour": "red",
+            },
+            400,
+            "colour",
+        )
         self.done("an unknown field is 400 naming it")
 
         observations = ["experiments", self.experiment_id, "observations"]
         point = {"learning_rate": 0.05, "depth": 4, "optimizer": "adam"}
-        self.expect_error("POST", observations, {"assignments": point, "values": [{"name": "loss", "value": 1.0}]}, 400, "loss")
+        self.expect_error(
+            "POST",
+            observations,
+            {"assignments": point, "values": [{"name": "loss", "value": 1.0}]},
+            400,
+            "loss",
+        )
         self.done("a value for an unknown metric is 400 naming the metric")
-        self.expect_error("POST", observations, {"assignments": {"learning_rate": 0.05, "depth": 4}, "values": [{"name": "accuracy", "value": 0.5}]}, 400, "optimizer")
+        self.expect_error(
+            "POST",
+            observations,
+            {
+                "assignments": {"learning_rate": 0.05, "depth": 4},
+                "values": [{"name": "accuracy", "value": 0.5}],
+            },
+            400,
+            "optimizer",
+        )
         self.done("assignments missing a parameter are 400 naming it")
-        self.expect_error("POST", observations, {"assignments": {**point, "optimizer": "lbfgs"}, "values": [{"name": "accuracy", "value": 0.5}]}, 400, "optimizer")
+        self.expect_error(
+            "POST",
+            observations,
+            {
+                "assignments": {**point, "optimizer": "lbfgs"},
+                "values": [{"name": "accuracy", "value": 0.5}],
+            },
+            400,
+            "optimizer",
+        )
         self.done("an unknown category is 400 naming the parameter")
-        self.expect_error("POST", observations, {"assignments": {**point, "depth": 4.5}, "values": [{"name": "accuracy", "value": 0.5}]}, 400, "depth")
+        self.expect_error(
+            "POST",
+            observations,
+            {
+                "assignments": {**point, "depth": 4.5},
+                "values": [{"name": "accuracy", "value": 0.5}],
+            },
+            400,
+            "depth",
+        )
         self.done("a fractional int is 400 naming the parameter")
         self.expect_error("POST", observations, {"assignments": point}, 400, "values")
         self.done("an observation without values is 400 naming `values`")
-        elsewhere = self.expect_object(self.call("POST", ["experiments", self.legacy_id, "suggestions"]), "suggestion", SUGGESTION)
-        self.expect_error("POST", observations, {"suggestion": elsewhere["id"], "values": [{"name": "accuracy", "value": 0.5}]}, (400, 404))
+        elsewhere = self.expect_object(
+            self.call("POST", ["experiments", self.legacy_id, "suggestions"]),
+            "suggestion",
+            SUGGESTION,
+        )
+        self.expect_error(
+            "POST",
+            observations,
+            {"suggestion": elsewhere["id"], "values": [{"name": "accuracy", "value": 0.5}]},
+            (400, 404),
+        )
         self.done("an observation citing another experiment's suggestion is 400 or 404")
 
         self.expect_error("GET", ["experiments", "999999999"], None, 404)
@@ -695,11 +1066,20 @@ class Suite:
         path = ["experiments", self.legacy_id]
         self.call("DELETE", path)
         experiment = self.expect_object(self.call("GET", path), "experiment", EXPERIMENT)
-        self.check(experiment["state"] == "deleted", f"a deleted experiment is {experiment['state']!r}")
+        self.check(
+            experiment["state"] == "deleted", f"a deleted experiment is {experiment['state']!r}"
+        )
         active = self.expect_page(self.call("GET", ["experiments"]), "experiment", EXPERIMENT)
-        self.check(self.legacy_id not in [e["id"] for e in active["data"]], "a deleted experiment is still listed as active")
-        deleted = self.expect_page(self.call("GET", ["experiments"], {"state": "deleted"}), "experiment", EXPERIMENT)
-        self.check(self.legacy_id in [e["id"] for e in deleted["data"]], "state=deleted does not list it")
+        self.check(
+            self.legacy_id not in [e["id"] for e in active["data"]],
+            "a deleted experiment is still listed as active",
+        )
+        deleted = self.expect_page(
+            self.call("GET", ["experiments"], {"state": "deleted"}), "experiment", EXPERIMENT
+        )
+        self.check(
+            self.legacy_id in [e["id"] for e in deleted["data"]], "state=deleted does not list it"
+        )
         self.done("experiments(id).delete() and fetch(state='deleted')")
 
 
