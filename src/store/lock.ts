@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /**
  * An exclusive lock file holding the owner's pid. An embedded PGlite database admits one process
@@ -26,19 +26,54 @@ export interface FileLock {
   release(): void;
 }
 
+/** How long a takeover may take before another process treats it as abandoned. */
+const takeoverStaleMs = 10_000;
+const retryDelayMs = 20;
+const maxRounds = 1_000;
+
 /** Takes the lock at `path` or throws DataDirLockedError naming the live holder. */
 export function acquireLock(path: string, dataDir: string): FileLock {
-  // Two rounds: the second follows the removal of a stale lock left by a dead process.
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  for (let round = 0; round < maxRounds; round += 1) {
     if (tryCreate(path)) return ownedLock(path);
 
     const holder = readHolder(path);
     if (holder !== null && isAlive(holder)) throw new DataDirLockedError(dataDir, holder);
-    removeIfPresent(path);
+    if (!removeStale(path, holder)) sleep(retryDelayMs);
   }
+  throw new DataDirLockedError(dataDir, readHolder(path) ?? -1);
+}
 
-  const holder = readHolder(path) ?? -1;
-  throw new DataDirLockedError(dataDir, holder);
+/**
+ * Removes a lock left by a dead process. Two processes that both found it dead must not both
+ * remove it, or the second would remove the lock the first has just taken; so the check and the
+ * removal happen under a second lock file, taken atomically. Returns false when another process
+ * is taking over at the moment.
+ */
+function removeStale(path: string, deadHolder: number | null): boolean {
+  const takeover = `${path}.takeover`;
+  if (!tryCreate(takeover)) {
+    if (ageMs(takeover) > takeoverStaleMs) removeIfPresent(takeover);
+    return false;
+  }
+  try {
+    if (readHolder(path) === deadHolder) removeIfPresent(path);
+    return true;
+  } finally {
+    removeIfPresent(takeover);
+  }
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return 0;
+    throw error;
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 // The pid is written to a private file first and then linked into place, which is atomic: a reader

@@ -71,6 +71,29 @@ describe('the data dir lock', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('lets exactly one of several processes take over a stale lock', async () => {
+    const path = join(root, 'argmax.lock');
+    writeFileSync(path, `${deadPid()}\n`);
+    const takers = Array.from({ length: 4 }, () =>
+      startFixture({ LOCK_PATH: path }, 'take-lock.ts'),
+    );
+    try {
+      await Promise.all(takers.map((taker) => taker.next()));
+      takers.forEach((taker) => taker.go());
+      const outcomes = await Promise.all(takers.map((taker) => taker.next()));
+
+      const winners = outcomes.filter((outcome) => outcome.ok);
+      expect(winners).toHaveLength(1);
+      expect(readFileSync(path, 'utf8')).toBe(`${winners[0]?.pid}\n`);
+      for (const loser of outcomes.filter((outcome) => !outcome.ok)) {
+        expect(loser.message).toContain(`in use by process ${winners[0]?.pid}`);
+      }
+    } finally {
+      await Promise.all(takers.map((taker) => taker.release()));
+    }
+    expect(existsSync(path)).toBe(false);
+  }, 120_000);
+
   it('takes over a lock file without a readable pid', () => {
     const path = join(root, 'argmax.lock');
     writeFileSync(path, 'garbage');
