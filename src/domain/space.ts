@@ -225,6 +225,12 @@ export function currentAssignments(parameters: ParameterDef[], stored: Assignmen
   return shown;
 }
 
+/** A canonical text of assignments: the same point always gives the same key. */
+export function assignmentsKey(assignments: Assignments): string {
+  const names = Object.keys(assignments).sort();
+  return JSON.stringify(names.map((name) => [name, assignments[name]]));
+}
+
 export function sameAssignments(a: Assignments, b: Assignments): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);

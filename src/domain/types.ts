@@ -43,6 +43,8 @@ export interface ExperimentDef {
   observationBudget: number | null;
   parallelBandwidth: number | null;
   numSolutions: number | null;
+  /** Leases for suggestions, in seconds; null when the experiment does not use them. */
+  leaseSeconds: number | null;
   metadata: Metadata | null;
   parameters: ParameterDef[];
   /** Sorted by name, as the wire shows them. */
@@ -68,7 +70,8 @@ export interface ObservationRecord {
   created: Date;
 }
 
-export type SuggestionState = 'open' | 'closed';
+/** `expired`: its lease ran out and its point was offered again. */
+export type SuggestionState = 'open' | 'closed' | 'expired';
 
 export interface SuggestionRecord {
   id: string;
@@ -78,6 +81,11 @@ export interface SuggestionRecord {
   deleted: boolean;
   metadata: Metadata | null;
   created: Date;
+  /** When the worker's lease runs out, for experiments that use leases. */
+  leaseExpires: Date | null;
+  /** 1 for a new point; n + 1 when the point is offered again after attempt n's lease ran out. */
+  attempt: number;
+  retryOf: string | null;
 }
 
 export interface QueuedSuggestionRecord {

@@ -95,6 +95,9 @@ export function suggestionObject(experiment: ExperimentDef, suggestion: Suggesti
     created: seconds(suggestion.created),
     deleted: suggestion.deleted,
     task: null,
+    lease_expires: suggestion.leaseExpires ? seconds(suggestion.leaseExpires) : null,
+    attempt: suggestion.attempt,
+    retry_of: suggestion.retryOf,
   };
 }
 
@@ -157,6 +160,7 @@ export function experimentObject(experiment: ExperimentDef, facts: ProgressFacts
     observation_budget: experiment.observationBudget,
     parallel_bandwidth: experiment.parallelBandwidth,
     num_solutions: experiment.numSolutions,
+    suggestion_lease_seconds: experiment.leaseSeconds,
     metadata: experiment.metadata,
     state: experiment.state,
     development: experiment.development,

@@ -1,46 +1,56 @@
 import { performance } from 'node:perf_hooks';
 import { createRandom, suggest, type ExperimentType, type SuggestResult } from '../engine/index.ts';
-import { sameAssignments } from '../domain/space.ts';
+import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
-import { lockExperiment } from '../store/experiments.ts';
-import { allObservations } from '../store/observations.ts';
+import { findExperimentById } from '../store/experiments.ts';
+import { allObservations, countObservations } from '../store/observations.ts';
+import { claimPoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
 import {
+  claimExpiredSuggestion,
   countSuggestions,
   createSuggestion,
   openSuggestions,
+  type NewSuggestion,
   type SuggestionSource,
   takeQueuedSuggestion,
 } from '../store/suggestions.ts';
 import { engineObservations, engineParameter } from './engine-input.ts';
+import type { OptimizerJob } from './optimizer-worker.ts';
 
-// Serving the next suggestion: queued points first, oldest first; otherwise
-// the optimizer's next point given every observation and every open
-// suggestion; a random point when the optimizer fails. The optimizer runs
-// outside any transaction; the insert re-checks, under the experiment's row
-// lock, that no open suggestion already holds the same assignments.
+// Serving the next suggestion, in the contract's order: queued points first,
+// then points whose lease ran out, then the optimizer's. The optimizer's
+// points come from a pool computed in the background (worker threads) and
+// stored in the database, so a request only claims the next entry. Two open
+// optimizer suggestions never share a point: the database's unique open key
+// refuses the second, and the request takes the next entry instead.
 
 export interface SuggestionServiceOptions {
+  /** Runs optimizer jobs off the request loop. */
+  run(job: OptimizerJob): Promise<SuggestResult>;
   /** How long one optimizer call may take before it returns its best so far. */
   timeBudgetMs: number;
-  logger: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+  logger: {
+    warn(obj: object, msg: string): void;
+    debug(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
 }
 
-const sourceOf: Record<SuggestResult['diagnostics']['strategy'], SuggestionSource> = {
-  random: 'random',
-  grid: 'grid',
-  'initial-design': 'optimizer',
-  'gaussian-process': 'optimizer',
-  'random-fallback': 'random',
-  exhausted: 'grid',
-};
+/** Pool entries tried before falling back; each failed try is a point another request holds. */
+const CLAIM_TRIES = 8;
+const MAX_POOL = 64;
+const MAX_WARM_STARTS = 1000;
 
-/** A seed that differs for every suggestion of every experiment, and repeats on replay. */
+/** A seed that differs for every call on every experiment, and repeats on replay. */
 const seedOf = (experimentId: string, serial: number) =>
   (Number(BigInt(experimentId) % 2_147_483_647n) * 7919 + serial * 104_729) | 0;
 
 export class SuggestionService {
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
   private readonly warmStarts = new Map<string, unknown>();
+  private closed = false;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -48,98 +58,201 @@ export class SuggestionService {
   ) {}
 
   async next(experiment: ExperimentDef): Promise<SuggestionRecord> {
-    const queued = await this.fromQueue(experiment);
-    if (queued) return queued;
+    const served =
+      (await this.fromQueue(experiment)) ??
+      (await this.fromExpired(experiment)) ??
+      (await this.fromPool(experiment, { wait: true }));
+    return served ?? this.fallback(experiment);
+  }
 
-    const serial = await countSuggestions(this.prisma, experiment.id);
-    const plan = await this.plan(experiment, serial);
-    return this.prisma.$transaction(async (tx) => {
-      await lockExperiment(tx, experiment.id);
-      const open = await openSuggestions(tx, experiment.id);
-      let point = plan.point;
-      let source = plan.source;
-      if (open.some((suggestion) => sameAssignments(suggestion.assignments, point))) {
-        // Another request took this point meanwhile: pick again around everything open.
-        const retry = this.run(experiment, 'random', { serial: serial + 1, pending: open });
-        point = retry.points[0] ?? point;
-        source = 'random';
-      }
-      return createSuggestion(tx, {
-        experimentId: experiment.id,
-        assignments: point,
-        metadata: null,
-        source,
-      });
+  /** Observations changed: the pool is out of date; recompute it in the background. */
+  observationsChanged(experimentId: string): void {
+    void this.refresh(experimentId);
+  }
+
+  /** Waits for the background work in flight; no new work starts afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.refreshing.values()]);
+  }
+
+  private create(experiment: ExperimentDef, input: Omit<NewSuggestion, 'experimentId'>) {
+    return createSuggestion(this.prisma, {
+      experimentId: experiment.id,
+      leaseSeconds: experiment.leaseSeconds,
+      ...input,
     });
   }
 
   private async fromQueue(experiment: ExperimentDef): Promise<SuggestionRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
-      await lockExperiment(tx, experiment.id);
-      const queued = await takeQueuedSuggestion(tx, experiment.id);
-      if (!queued) return null;
-      return createSuggestion(tx, {
-        experimentId: experiment.id,
-        assignments: queued.assignments,
-        metadata: queued.metadata,
-        source: 'queued',
-      });
+    const queued = await takeQueuedSuggestion(this.prisma, experiment.id);
+    if (!queued) return null;
+    const { assignments, metadata } = queued;
+    return this.create(experiment, { assignments, metadata, source: 'queued' });
+  }
+
+  /** A point whose lease ran out is offered again, with its attempt counted. */
+  private async fromExpired(experiment: ExperimentDef): Promise<SuggestionRecord | null> {
+    if (experiment.leaseSeconds === null) return null;
+    const expired = await claimExpiredSuggestion(this.prisma, experiment.id);
+    if (!expired) return null;
+    this.options.logger.debug(
+      { experiment: experiment.id, suggestion: expired.id },
+      'lease expired',
+    );
+    return this.create(experiment, {
+      assignments: expired.assignments,
+      metadata: expired.metadata,
+      source: 'retry',
+      openKey: assignmentsKey(expired.assignments),
+      attempt: expired.attempt + 1,
+      retryOf: expired.id,
     });
   }
 
-  private async plan(experiment: ExperimentDef, serial: number) {
+  private async fromPool(
+    experiment: ExperimentDef,
+    options: { wait: boolean },
+  ): Promise<SuggestionRecord | null> {
+    const [observed, open] = await Promise.all([
+      countObservations(this.prisma, experiment.id),
+      openSuggestions(this.prisma, experiment.id),
+    ]);
+    // A pool fewer observations behind than the workers running in parallel is
+    // as fresh as parallel work allows.
+    const parallel = Math.max(experiment.parallelBandwidth ?? 1, open.length + 1);
+    for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+      const entry = await claimPoolEntry(this.prisma, experiment.id);
+      if (!entry || observed - entry.version > parallel - 1) break;
+      const created = await this.create(experiment, {
+        assignments: entry.assignments,
+        metadata: null,
+        source: poolSource(experiment),
+        openKey: assignmentsKey(entry.assignments),
+      });
+      if (created) return created;
+    }
+
+    const refresh = this.refresh(experiment.id);
+    // Sequential work waits for the point that uses its latest observation;
+    // parallel workers take a quick point and leave the optimizer running.
+    if (!options.wait || (parallel > 1 && observed > 0)) return null;
+    await withTimeout(refresh, this.options.timeBudgetMs * 2);
+    return this.fromPool(experiment, { wait: false });
+  }
+
+  /** A random point, never an error: the optimizer failed, was too slow, or the space is full. */
+  private async fallback(experiment: ExperimentDef): Promise<SuggestionRecord> {
     const pending = await openSuggestions(this.prisma, experiment.id);
-    const type: ExperimentType = experiment.development ? 'random' : experiment.type;
-    const result = await this.runWithHistory(experiment, type, { serial, pending });
-    const point = result.points[0] as Assignments | undefined;
-    if (!point) throw new Error('the optimizer returned no point');
-    return { point, source: sourceOf[result.diagnostics.strategy] };
+    const serial = await countSuggestions(this.prisma, experiment.id);
+    for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+      const result = suggest({
+        type: experiment.type === 'grid' ? 'grid' : 'random',
+        parameters: experiment.parameters.map(engineParameter),
+        observations: [],
+        pending: pending.map((suggestion) => suggestion.assignments),
+        count: 1,
+        random: createRandom(seedOf(experiment.id, serial + attempt)),
+        clock: () => performance.now(),
+        timeBudgetMs: this.options.timeBudgetMs,
+      });
+      const point = result.points[0] as Assignments;
+      const created = await this.create(experiment, {
+        assignments: point,
+        metadata: null,
+        source: experiment.type === 'grid' ? 'grid' : 'random',
+        openKey: assignmentsKey(point),
+      });
+      if (created) return created;
+    }
+    // Every point tried is open already: the space is (nearly) exhausted, so a repeat is allowed.
+    const again = pending[0]?.assignments ?? {};
+    const created = await this.create(experiment, {
+      assignments: again,
+      metadata: null,
+      source: 'random',
+    });
+    if (!created) throw new Error('a suggestion without an open key was refused');
+    return created;
   }
 
-  private async runWithHistory(
-    experiment: ExperimentDef,
-    type: ExperimentType,
-    context: { serial: number; pending: SuggestionRecord[] },
-  ): Promise<SuggestResult> {
-    const observations = await allObservations(this.prisma, experiment.id);
-    return this.run(experiment, type, { ...context, observations });
+  /** Recomputes the experiment's pool; concurrent calls coalesce into one more run. */
+  private refresh(experimentId: string): Promise<void> {
+    const running = this.refreshing.get(experimentId);
+    if (running) {
+      this.dirty.add(experimentId);
+      return running;
+    }
+    if (this.closed) return Promise.resolve();
+    const run = this.refreshLoop(experimentId).finally(() => this.refreshing.delete(experimentId));
+    this.refreshing.set(experimentId, run);
+    return run;
   }
 
-  private run(
-    experiment: ExperimentDef,
-    type: ExperimentType,
-    context: {
-      serial: number;
-      pending: SuggestionRecord[];
-      observations?: Awaited<ReturnType<typeof allObservations>>;
-    },
-  ): SuggestResult {
-    const random = createRandom(seedOf(experiment.id, context.serial));
-    const warmStart = this.warmStarts.get(experiment.id);
-    const request = {
-      type,
+  private async refreshLoop(experimentId: string): Promise<void> {
+    do {
+      this.dirty.delete(experimentId);
+      try {
+        await this.computePool(experimentId);
+      } catch (error) {
+        this.options.logger.error({ err: error, experiment: experimentId }, 'pool refresh failed');
+        return;
+      }
+    } while (this.dirty.has(experimentId) && !this.closed);
+  }
+
+  private async computePool(experimentId: string): Promise<void> {
+    const experiment = await findExperimentById(this.prisma, experimentId);
+    if (!experiment || experiment.state === 'deleted') return;
+    const [observations, pending, serial] = await Promise.all([
+      allObservations(this.prisma, experimentId),
+      openSuggestions(this.prisma, experimentId),
+      countSuggestions(this.prisma, experimentId),
+    ]);
+    const parallel = Math.max(experiment.parallelBandwidth ?? 1, pending.length + 1);
+    const size = Math.min(MAX_POOL, Math.max(4, parallel + 2));
+    const seed = seedOf(experimentId, serial + observations.length * 7);
+    const warmStart = this.warmStarts.get(experimentId);
+    const job: OptimizerJob = {
+      type: (experiment.development ? 'random' : experiment.type) satisfies ExperimentType,
       parameters: experiment.parameters.map(engineParameter),
-      observations: engineObservations(experiment, context.observations ?? [], random),
-      pending: context.pending.map((suggestion) => suggestion.assignments),
-      count: 1,
-      random,
-      clock: () => performance.now(),
+      observations: engineObservations(experiment, observations, createRandom(seed ^ 0x5bd1e995)),
+      pending: pending.map((suggestion) => suggestion.assignments),
+      count: size,
+      seed,
       timeBudgetMs: this.options.timeBudgetMs,
       ...(warmStart === undefined ? {} : { warmStart }),
     };
-    try {
-      const result = suggest(request);
-      if (result.state !== null && result.state !== undefined) {
-        this.warmStarts.set(experiment.id, result.state);
-      }
-      this.options.logger.debug(
-        { experiment: experiment.id, diagnostics: result.diagnostics },
-        'suggested',
-      );
-      return result;
-    } catch (error) {
-      this.options.logger.warn({ err: error, experiment: experiment.id }, 'optimizer failed');
-      return suggest({ ...request, type: 'random' });
+    const result = await this.options.run(job);
+    this.remember(experimentId, result.state);
+    await writePool(this.prisma, experimentId, observations.length, result.points);
+    this.options.logger.debug(
+      { experiment: experimentId, size, diagnostics: result.diagnostics },
+      'pool computed',
+    );
+  }
+
+  private remember(experimentId: string, state: unknown): void {
+    if (state === null || state === undefined) return;
+    this.warmStarts.delete(experimentId);
+    this.warmStarts.set(experimentId, state);
+    if (this.warmStarts.size > MAX_WARM_STARTS) {
+      const oldest = this.warmStarts.keys().next().value;
+      if (oldest !== undefined) this.warmStarts.delete(oldest);
     }
   }
+}
+
+function poolSource(experiment: ExperimentDef): SuggestionSource {
+  if (experiment.development || experiment.type === 'random') return 'random';
+  return experiment.type === 'grid' ? 'grid' : 'optimizer';
+}
+
+async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
 }

@@ -68,6 +68,7 @@ export function toExperiment(
     observationBudget: row.observationBudget,
     parallelBandwidth: row.parallelBandwidth,
     numSolutions: row.numSolutions,
+    leaseSeconds: row.leaseSeconds,
     metadata: metadataOf(row.metadata),
     parameters: [...row.parameters].sort((a, b) => a.position - b.position).map(toParameter),
     metrics: row.metrics.map(toMetric).sort(byName),
@@ -104,6 +105,9 @@ export function toSuggestion(row: Suggestion): SuggestionRecord {
     deleted: row.deleted,
     metadata: metadataOf(row.metadata),
     created: row.createdAt,
+    leaseExpires: row.leaseExpiresAt,
+    attempt: row.attempt,
+    retryOf: row.retryOfId === null ? null : fromId(row.retryOfId),
   };
 }
 

@@ -12,6 +12,7 @@ export interface NewExperiment {
   observationBudget: number | null;
   parallelBandwidth: number | null;
   numSolutions: number | null;
+  leaseSeconds: number | null;
   metadata: Metadata | null;
   parameters: ParameterDef[];
   metrics: NewMetric[];
@@ -44,6 +45,7 @@ export async function createExperiment(db: Db, input: NewExperiment): Promise<Ex
       observationBudget: input.observationBudget,
       parallelBandwidth: input.parallelBandwidth,
       numSolutions: input.numSolutions,
+      leaseSeconds: input.leaseSeconds,
       metadata: jsonOrNull(input.metadata),
       parameters: { create: input.parameters.map(parameterRow) },
       metrics: {
@@ -65,6 +67,12 @@ export async function findExperiment(
     where: { id: toId(id), clientId: toId(clientId) },
     include: withSpace,
   });
+  return row ? toExperiment(row) : null;
+}
+
+/** The experiment by id alone, for background work that has no client at hand. */
+export async function findExperimentById(db: Db, id: string): Promise<ExperimentDef | null> {
+  const row = await db.experiment.findUnique({ where: { id: toId(id) }, include: withSpace });
   return row ? toExperiment(row) : null;
 }
 
@@ -102,6 +110,7 @@ export interface ExperimentPatch {
   metadata?: Metadata | null;
   observationBudget?: number | null;
   parallelBandwidth?: number | null;
+  leaseSeconds?: number | null;
   state?: ExperimentState;
   /** New thresholds by metric id. */
   thresholds?: Map<string, number | null>;
@@ -127,6 +136,7 @@ export async function updateExperiment(
       ...(patch.parallelBandwidth === undefined
         ? {}
         : { parallelBandwidth: patch.parallelBandwidth }),
+      ...(patch.leaseSeconds === undefined ? {} : { leaseSeconds: patch.leaseSeconds }),
       ...(patch.state === undefined ? {} : { state: patch.state }),
       updatedAt: new Date(),
     },

@@ -9,25 +9,48 @@ import { toQueuedSuggestion, toSuggestion } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, type Prisma, toId } from './prisma.ts';
 
-export type SuggestionSource = 'optimizer' | 'random' | 'grid' | 'queued' | 'user';
+export type SuggestionSource = 'optimizer' | 'random' | 'grid' | 'queued' | 'user' | 'retry';
 
 export interface NewSuggestion {
   experimentId: string;
   assignments: Assignments;
   metadata: Metadata | null;
   source: SuggestionSource;
+  /** Set for the optimizer's points: no other open suggestion may hold the same key. */
+  openKey?: string | null;
+  leaseSeconds?: number | null;
+  attempt?: number;
+  retryOf?: string | null;
 }
 
-export async function createSuggestion(db: Db, input: NewSuggestion): Promise<SuggestionRecord> {
-  const row = await db.suggestion.create({
-    data: {
-      experimentId: toId(input.experimentId),
-      assignments: input.assignments,
-      metadata: jsonOrNull(input.metadata),
-      source: input.source,
-    },
-  });
-  return toSuggestion(row);
+const isUniqueViolation = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+
+/** Creates the suggestion; null when its open key is taken by another open suggestion. */
+export async function createSuggestion(
+  db: Db,
+  input: NewSuggestion,
+): Promise<SuggestionRecord | null> {
+  const lease = input.leaseSeconds ?? null;
+  try {
+    const row = await db.suggestion.create({
+      data: {
+        experimentId: toId(input.experimentId),
+        assignments: input.assignments,
+        metadata: jsonOrNull(input.metadata),
+        source: input.source,
+        openKey: input.openKey ?? null,
+        leaseExpiresAt: lease === null ? null : new Date(Date.now() + lease * 1000),
+        attempt: input.attempt ?? 1,
+        retryOfId:
+          input.retryOf === undefined || input.retryOf === null ? null : toId(input.retryOf),
+      },
+    });
+    return toSuggestion(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
 }
 
 export async function findSuggestion(
@@ -79,13 +102,57 @@ export async function listSuggestions(
   return { ...result, data: result.data.map(toSuggestion) };
 }
 
-/** Open, undeleted suggestions: the points workers are evaluating now. */
+/**
+ * Open, undeleted suggestions whose lease (if any) still runs: the points
+ * workers are evaluating now, which the optimizer treats as pending.
+ */
 export async function openSuggestions(db: Db, experimentId: string): Promise<SuggestionRecord[]> {
   const rows = await db.suggestion.findMany({
-    where: suggestionWhere(experimentId, { state: 'open', ids: null }),
+    where: {
+      ...suggestionWhere(experimentId, { state: 'open', ids: null }),
+      OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { gt: new Date() } }],
+    },
     orderBy: { id: 'asc' },
   });
   return rows.map(toSuggestion);
+}
+
+/**
+ * Takes the oldest open suggestion whose lease ran out and marks it expired,
+ * in one statement, so that two processes never take the same one.
+ */
+export async function claimExpiredSuggestion(
+  db: Db,
+  experimentId: string,
+): Promise<SuggestionRecord | null> {
+  const ids = await db.$queryRaw<Array<{ id: bigint }>>`
+    UPDATE suggestions SET state = 'expired', open_key = NULL, updated_at = now()
+    WHERE id = (
+      SELECT id FROM suggestions
+      WHERE experiment_id = ${toId(experimentId)} AND state = 'open' AND NOT deleted
+        AND lease_expires_at < now()
+      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`;
+  const [claimed] = ids;
+  if (!claimed) return null;
+  const row = await db.suggestion.findUnique({ where: { id: claimed.id } });
+  return row ? toSuggestion(row) : null;
+}
+
+/** Extends an open suggestion's lease; null when it is not open. */
+export async function renewLease(
+  db: Db,
+  id: string,
+  seconds: number,
+): Promise<SuggestionRecord | null> {
+  const result = await db.suggestion.updateMany({
+    where: { id: toId(id), state: 'open', deleted: false },
+    data: { leaseExpiresAt: new Date(Date.now() + seconds * 1000), updatedAt: new Date() },
+  });
+  if (result.count === 0) return null;
+  const row = await db.suggestion.findUnique({ where: { id: toId(id) } });
+  return row ? toSuggestion(row) : null;
 }
 
 export async function countSuggestions(db: Db, experimentId: string): Promise<number> {
@@ -104,10 +171,12 @@ export async function updateSuggestionMetadata(
   return toSuggestion(row);
 }
 
-export async function closeSuggestion(db: Db, id: string): Promise<void> {
-  await db.suggestion.update({
-    where: { id: toId(id) },
-    data: { state: 'closed', updatedAt: new Date() },
+/** Closes every suggestion of the list: observations now cite them. */
+export async function closeSuggestions(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.suggestion.updateMany({
+    where: { id: { in: ids.map(toId) } },
+    data: { state: 'closed', openKey: null, updatedAt: new Date() },
   });
 }
 
@@ -124,7 +193,7 @@ export async function deleteSuggestions(
       ...(options.id === undefined ? {} : { id: toId(options.id) }),
       ...(options.openOnly ? { state: 'open' as const } : {}),
     },
-    data: { deleted: true, updatedAt: new Date() },
+    data: { deleted: true, openKey: null, updatedAt: new Date() },
   });
   return result.count;
 }
@@ -184,18 +253,23 @@ export async function listQueuedSuggestions(
   return { ...result, data: result.data.map(toQueuedSuggestion) };
 }
 
-/** Takes the oldest waiting queued suggestion, if any; the caller holds the experiment's lock. */
+/** Takes the oldest waiting queued suggestion, if any, in one statement. */
 export async function takeQueuedSuggestion(
   db: Db,
   experimentId: string,
 ): Promise<QueuedSuggestionRecord | null> {
-  const row = await db.queuedSuggestion.findFirst({
-    where: waiting(experimentId),
-    orderBy: { id: 'asc' },
-  });
-  if (!row) return null;
-  await db.queuedSuggestion.update({ where: { id: row.id }, data: { consumedAt: new Date() } });
-  return toQueuedSuggestion(row);
+  const ids = await db.$queryRaw<Array<{ id: bigint }>>`
+    UPDATE queued_suggestions SET consumed_at = now()
+    WHERE id = (
+      SELECT id FROM queued_suggestions
+      WHERE experiment_id = ${toId(experimentId)} AND consumed_at IS NULL AND deleted_at IS NULL
+      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`;
+  const [taken] = ids;
+  if (!taken) return null;
+  const row = await db.queuedSuggestion.findUnique({ where: { id: taken.id } });
+  return row ? toQueuedSuggestion(row) : null;
 }
 
 export async function deleteQueuedSuggestion(db: Db, id: string): Promise<void> {

@@ -18,7 +18,7 @@ export interface ServerProcess {
 
 export async function startServer(
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<ServerProcess> {
   // One process, so that signals reach the server itself (the tsx wrapper would sit between).
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

@@ -56,6 +56,7 @@ export function newExperiment(body: ExperimentCreate, auth: Auth): NewExperiment
     observationBudget: budget,
     parallelBandwidth: body.parallel_bandwidth ?? null,
     numSolutions: body.num_solutions ?? null,
+    leaseSeconds: body.suggestion_lease_seconds ?? null,
     metadata: body.metadata ?? null,
     parameters,
     metrics,
@@ -120,6 +121,9 @@ export function experimentPatch(
   if (body.metadata !== undefined) patch.metadata = body.metadata;
   if (body.state !== undefined) patch.state = body.state;
   if (body.parallel_bandwidth !== undefined) patch.parallelBandwidth = body.parallel_bandwidth;
+  if (body.suggestion_lease_seconds !== undefined) {
+    patch.leaseSeconds = body.suggestion_lease_seconds;
+  }
   let metrics = experiment.metrics;
   if (body.metrics) {
     const changes = thresholdChanges(experiment, body.metrics);

@@ -54,6 +54,15 @@ const metricInput = z.strictObject({
   threshold: z.number().nullish(),
 });
 
+const leaseSeconds = z
+  .int()
+  .min(1)
+  .max(7 * 86_400)
+  .meta({
+    description:
+      'Opt-in leases: a suggestion not observed or renewed within this many seconds is offered again',
+  });
+
 const notYet = z.array(z.unknown()).max(1000).nullish();
 
 export const experimentCreate = z
@@ -69,6 +78,7 @@ export const experimentCreate = z
     observation_budget: z.int().min(1).max(1_000_000).nullish(),
     parallel_bandwidth: z.int().min(1).max(10_000).nullish(),
     num_solutions: z.int().min(1).max(1000).nullish(),
+    suggestion_lease_seconds: leaseSeconds.nullish(),
     metadata: metadata.nullish(),
     conditionals: notYet,
     linear_constraints: notYet,
@@ -101,6 +111,7 @@ export const experimentUpdate = z
     metadata: metadata.nullish(),
     observation_budget: z.int().min(1).max(1_000_000).nullish(),
     parallel_bandwidth: z.int().min(1).max(10_000).nullish(),
+    suggestion_lease_seconds: leaseSeconds.nullish(),
     state: z.enum(['active', 'deleted']).optional(),
     metrics: z
       .array(metricInput.partial({ name: true }).extend({ name }))
@@ -209,6 +220,7 @@ export const experimentOutput = z
     observation_budget: z.int().nullable(),
     parallel_bandwidth: z.int().nullable(),
     num_solutions: z.int().nullable(),
+    suggestion_lease_seconds: z.int().nullable(),
     metadata: metadata.nullable(),
     state: z.enum(['active', 'deleted']),
     development: z.boolean(),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../errors.ts';
+import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { checkAssignments } from '../../domain/space.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
 import {
@@ -12,6 +12,7 @@ import {
   findSuggestion,
   listQueuedSuggestions,
   listSuggestions,
+  renewLease,
   updateSuggestionMetadata,
 } from '../../store/suggestions.ts';
 import {
@@ -21,9 +22,10 @@ import {
   pathIdOf,
   requireActive,
 } from '../context.ts';
-import { deleted, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
+import { deleted, errorBody, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
 import { pageObject, queuedSuggestionObject, suggestionObject } from '../serialize.ts';
 import {
+  leaseRenewal,
   queuedSuggestionCreate,
   queuedSuggestionOutput,
   suggestionCreate,
@@ -68,13 +70,51 @@ export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
         field: 'assignments',
         strict: true,
       });
+      // A point the user chose may repeat an open one: it carries no open key.
       const suggestion = await createSuggestion(prisma, {
         experimentId: experiment.id,
         assignments: checked,
         metadata: metadata ?? null,
         source: 'user',
+        leaseSeconds: experiment.leaseSeconds,
       });
+      if (!suggestion) throw new Error('a suggestion without an open key was refused');
       return suggestionObject(experiment, suggestion);
+    },
+  );
+
+  app.post(
+    '/experiments/:id/suggestions/:suggestion/lease',
+    {
+      schema: {
+        tags,
+        summary: 'Renew the lease of an open suggestion while its training runs',
+        description:
+          'Only for experiments with suggestion_lease_seconds. A suggestion whose lease runs out ' +
+          'stops counting as pending and its point is offered to the next worker that asks; a ' +
+          'late observation is still kept and closes it.',
+        params: suggestionParams,
+        body: leaseRenewal,
+        response: { 200: suggestionOutput, ...errorResponses, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const { experiment, suggestion } = await loadSuggestion(request, request.params);
+      if (experiment.leaseSeconds === null) {
+        throw badRequest(
+          `Experiment ${experiment.id} has no suggestion_lease_seconds; set it with PUT to use leases.`,
+        );
+      }
+      const seconds = request.body.seconds ?? experiment.leaseSeconds;
+      const renewed = await renewLease(prisma, suggestion.id, seconds);
+      if (!renewed) {
+        throw new ApiError(
+          'conflict',
+          `Suggestion ${suggestion.id} is ${suggestion.state}: its lease cannot be renewed. ` +
+            'Report the result anyway; the observation is kept.',
+        );
+      }
+      return suggestionObject(experiment, renewed);
     },
   );
 
