@@ -151,7 +151,8 @@ async function revokeTokenById(db: Db, id: string): Promise<TokenCommandResult> 
 }
 
 // The control socket: POST /tokens with a TokenCommand as JSON answers 200 with the
-// TokenCommandResult, 404 with {error} for a TokenCommandError, 400 for a malformed request.
+// TokenCommandResult, or 404 with {error} for a TokenCommandError. Anything else is refused with
+// {error}: 404 another route, 405 another method, 400 a malformed command, 413 one too large.
 
 export const controlRoute = '/tokens';
 
@@ -267,12 +268,24 @@ async function handleRequest(
   try {
     const command = await readCommand(request);
     const status = await answer(response, command, context.db);
-    context.logger.info({ command: command.command, status }, 'control request');
+    context.logger.info({ ...logFieldsOf(command), status }, 'control request');
   } catch (error) {
     if (error instanceof RequestError)
       return reply(response, error.status, { error: error.message });
     context.logger.error({ err: error }, 'control request failed');
     reply(response, 500, { error: 'the server failed to run the command; see its log' });
+  }
+}
+
+/** What a request did, for the server's log: never a token value, which is only in replies. */
+function logFieldsOf(command: TokenCommand): Record<string, unknown> {
+  switch (command.command) {
+    case 'create':
+      return { command: command.command, client: command.client, admin: command.admin };
+    case 'list':
+      return { command: command.command, client: command.client };
+    case 'revoke':
+      return { command: command.command, tokenId: command.id };
   }
 }
 

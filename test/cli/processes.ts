@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,17 @@ function start(script: string, args: string[], env: Record<string, string>): Chi
     env: environment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Leaves a socket file at `path` that nobody listens on, as a killed server does; its pid. */
+export function leaveStaleSocket(path: string): number {
+  const listen = `require('node:net').createServer().listen(${JSON.stringify(path)}, () =>
+    process.kill(process.pid, 'SIGKILL'))`;
+  const child = spawnSync(process.execPath, ['-e', listen]);
+  if (child.signal !== 'SIGKILL' || child.pid === undefined) {
+    throw new Error(`the listener did not die as planned: ${child.stderr.toString()}`);
+  }
+  return child.pid;
 }
 
 /** Runs `npm run token -- ...args` to its end. */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { authenticate } from '../../src/store/tokens.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { runToken, startServer } from './processes.ts';
+import { leaveStaleSocket, runToken, startServer } from './processes.ts';
 
 // `npm run token` as real processes, on an embedded database with and without a running server,
 // and on Postgres.
@@ -25,17 +24,6 @@ function rowOf(table: string, value: string): string[] {
     .find((cells) => cells[2] === hint);
   if (!row) throw new Error(`no row with hint ${hint} in:\n${table}`);
   return row;
-}
-
-/** Leaves a socket file at `path` that nobody listens on, as a killed server does; its pid. */
-function leaveStaleSocket(path: string): number {
-  const listen = `require('node:net').createServer().listen(${JSON.stringify(path)}, () =>
-    process.kill(process.pid, 'SIGKILL'))`;
-  const child = spawnSync(process.execPath, ['-e', listen]);
-  if (child.signal !== 'SIGKILL' || child.pid === undefined) {
-    throw new Error(`the listener did not die as planned: ${child.stderr.toString()}`);
-  }
-  return child.pid;
 }
 
 const basic = (value: string) => `Basic ${Buffer.from(`${value}:`).toString('base64')}`;
