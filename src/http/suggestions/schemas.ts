@@ -67,7 +67,9 @@ export const suggestionOutput = z
     lease_expires: timestamp
       .nullable()
       .meta({ description: 'When the lease runs out; null when the experiment uses no leases' }),
-    attempt: z.int().meta({ description: '1, or n + 1 when offered again after attempt n expired' }),
+    attempt: z
+      .int()
+      .meta({ description: '1, or n + 1 when offered again after attempt n expired' }),
     retry_of: id.nullable().meta({ description: 'The expired suggestion this one offers again' }),
   })
   .meta({ id: 'Suggestion' });
@@ -79,7 +81,10 @@ export const leaseRenewal = z
       .min(1)
       .max(7 * 86_400)
       .optional()
-      .meta({ description: "Length of the new lease; the experiment's suggestion_lease_seconds by default" }),
+      .meta({
+        description:
+          "Length of the new lease; the experiment's suggestion_lease_seconds by default",
+      }),
   })
   .meta({ id: 'LeaseRenewal', example: { seconds: 600 } });
 
