@@ -7,8 +7,10 @@ import { registerBodyParser } from './http/body.ts';
 import type { AppContext } from './http/context.ts';
 import { registerErrorHandler, sendError } from './http/error-handler.ts';
 import { experimentRoutes } from './http/experiments/routes.ts';
+import { type IdempotencyOptions, registerIdempotency } from './http/idempotency.ts';
 import { observationRoutes } from './http/observations/routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { type RateLimitOptions, registerRateLimit } from './http/rate-limit.ts';
 import { suggestionRoutes } from './http/suggestions/routes.ts';
 import { healthRoutes } from './http/system/routes.ts';
 import { tokenRoutes } from './http/tokens/routes.ts';
@@ -26,6 +28,9 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** How long one optimizer call may take. */
   suggestionTimeBudgetMs?: number;
+  /** Per-token rate limit; omitted or null, requests are not limited. */
+  rateLimit?: RateLimitOptions | null;
+  idempotency?: IdempotencyOptions;
 }
 
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
@@ -120,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerAuth(v1, prisma);
+      registerRateLimit(v1, options.rateLimit ?? null);
+      registerIdempotency(v1, prisma, options.idempotency);
       await v1.register(experimentRoutes, context);
       await v1.register(suggestionRoutes, context);
       await v1.register(observationRoutes, context);

@@ -19,6 +19,15 @@ const token = z
   .string()
   .regex(/^[A-Za-z0-9._~+/=-]{16,200}$/, 'must be 16 to 200 characters without spaces or colons');
 
+const rateLimit = z.coerce
+  .number({ error: 'must be a number of requests per second, 0 to turn the limit off' })
+  .min(0, 'must be a number of requests per second, 0 to turn the limit off');
+
+const rateBurst = z.coerce
+  .number({ error: 'must be an integer of at least 1' })
+  .int('must be an integer of at least 1')
+  .min(1, 'must be an integer of at least 1');
+
 const environment = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -26,6 +35,8 @@ const environment = z.object({
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   ARGMAX_TOKEN: token.optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  ARGMAX_RATE_LIMIT: rateLimit.default(100),
+  ARGMAX_RATE_BURST: rateBurst.default(200),
 });
 
 export interface Config {
@@ -35,6 +46,8 @@ export interface Config {
   dataDir: string;
   token: string | null;
   logLevel: (typeof logLevels)[number];
+  /** Requests per second and burst allowed to each token; null when turned off. */
+  rateLimit: { perSecond: number; burst: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -64,5 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: value.DATA_DIR,
     token: value.ARGMAX_TOKEN ?? null,
     logLevel: value.LOG_LEVEL,
+    rateLimit:
+      value.ARGMAX_RATE_LIMIT === 0
+        ? null
+        : { perSecond: value.ARGMAX_RATE_LIMIT, burst: value.ARGMAX_RATE_BURST },
   };
 }

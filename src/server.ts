@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     logger,
   });
   await ensureTokens(database.prisma, config.token, logger);
-  const app = await buildApp({ database, logger });
+  const app = await buildApp({ database, logger, rateLimit: config.rateLimit });
   const control = await startControlServer(database, config.dataDir, logger);
 
   let stopping = false;

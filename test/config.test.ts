@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       dataDir: './data',
       token: null,
       logLevel: 'info',
+      rateLimit: { perSecond: 100, burst: 200 },
     });
   });
 

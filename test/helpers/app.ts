@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { z } from 'zod';
 
-import { buildApp } from '../../src/app.ts';
+import { type AppOptions, buildApp } from '../../src/app.ts';
 import type { experimentOutput, observationOutput } from '../../src/http/experiments/schemas.ts';
 import type { bestAssignmentsOutput } from '../../src/http/observations/schemas.ts';
 import type {
@@ -129,9 +129,7 @@ async function counts(db: TestDatabase): Promise<Record<string, number>> {
   };
 }
 
-export interface TestAppOptions {
-  suggestionTimeBudgetMs?: number;
-}
+export type TestAppOptions = Omit<AppOptions, 'database'>;
 
 export async function openTestApp(
   kind: DatabaseKind,
@@ -139,6 +137,7 @@ export async function openTestApp(
 ): Promise<TestApp> {
   const db = await openTestDatabase(kind);
   const app = await buildApp({
+    ...options,
     database: db,
     suggestionTimeBudgetMs: options.suggestionTimeBudgetMs ?? 200,
   });

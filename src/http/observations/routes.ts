@@ -23,6 +23,7 @@ import {
   requireActive,
 } from '../context.ts';
 import { observationOutput } from '../experiments/schemas.ts';
+import { storeAnswer } from '../idempotency.ts';
 import { deleted, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
 import { bestAssignmentsObject, observationObject, pageObject } from '../serialize.ts';
 import { newObservation, updatedObservation } from './input.ts';
@@ -66,16 +67,17 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         response: { 200: observationOutput, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const experiment = await loadExperiment(prisma, request, request.params.id);
       requireActive(experiment);
       const input = await newObservation(experiment, request.body, lookup(experiment));
-      const [created] = await prisma.$transaction(async (tx) => {
+      // An Idempotency-Key's answer commits with the observation.
+      return prisma.$transaction(async (tx) => {
         await lockExperiment(tx, experiment.id);
-        return record(tx, experiment, [input]);
+        const [created] = await record(tx, experiment, [input]);
+        if (!created) throw new Error('the observation was not stored');
+        return storeAnswer(tx, reply, observationObject(experiment, created));
       });
-      if (!created) throw new Error('the observation was not stored');
-      return observationObject(experiment, created);
     },
   );
 
@@ -90,7 +92,7 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         response: { 200: observationPage, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const experiment = await loadExperiment(prisma, request, request.params.id);
       requireActive(experiment);
       const find = lookup(experiment);
@@ -98,19 +100,19 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
       for (const [index, body] of request.body.observations.entries()) {
         inputs.push(await newObservation(experiment, body, find, `observations[${index}]`));
       }
-      const created = await prisma.$transaction(
+      return prisma.$transaction(
         async (tx) => {
           await lockExperiment(tx, experiment.id);
-          return record(tx, experiment, inputs);
+          const created = await record(tx, experiment, inputs);
+          return storeAnswer(tx, reply, {
+            object: 'pagination' as const,
+            count: created.length,
+            data: created.map((observation) => observationObject(experiment, observation)),
+            paging: { before: null, after: null },
+          });
         },
         { timeout: 60_000 },
       );
-      return {
-        object: 'pagination' as const,
-        count: created.length,
-        data: created.map((observation) => observationObject(experiment, observation)),
-        paging: { before: null, after: null },
-      };
     },
   );
 
