@@ -14,7 +14,10 @@ import { type RateLimitOptions, registerRateLimit } from './http/rate-limit.ts';
 import { suggestionRoutes } from './http/suggestions/routes.ts';
 import { healthRoutes } from './http/system/routes.ts';
 import { tokenRoutes } from './http/tokens/routes.ts';
+import { OptimizerThreads } from './service/optimizer-threads.ts';
+import type { OptimizerJob } from './service/optimizer-worker.ts';
 import { SuggestionService } from './service/suggestions.ts';
+import type { SuggestResult } from './engine/index.ts';
 import type { Database } from './store/database.ts';
 
 // Builds the Fastify app over an open database. It never listens: server.ts
@@ -28,6 +31,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** How long one optimizer call may take. */
   suggestionTimeBudgetMs?: number;
+  /** Runs optimizer jobs; by default a pool of worker threads that closes with the app. */
+  optimizer?: (job: OptimizerJob) => Promise<SuggestResult>;
   /** Per-token rate limit; omitted or null, requests are not limited. */
   rateLimit?: RateLimitOptions | null;
   idempotency?: IdempotencyOptions;
@@ -93,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -117,9 +122,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ping: () => options.database.ping() });
 
   const { prisma } = options.database;
+  const threads = options.optimizer ? null : new OptimizerThreads();
   const suggestions = new SuggestionService(prisma, {
+    run: options.optimizer ?? ((job) => (threads as OptimizerThreads).run(job)),
     timeBudgetMs: options.suggestionTimeBudgetMs ?? 1500,
     logger: app.log,
+  });
+  // Pool work in flight finishes before the threads and the database go.
+  app.addHook('onClose', async () => {
+    await suggestions.close();
+    await threads?.close();
   });
   const context: AppContext = { prisma, suggestions };
   await app.register(

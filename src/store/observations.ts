@@ -21,19 +21,39 @@ const valueRows = (values: MetricValue[]) =>
     valueStddev: value.valueStddev,
   }));
 
+const observationRow = (input: NewObservation) => ({
+  experimentId: toId(input.experimentId),
+  suggestionId: input.suggestionId === null ? null : toId(input.suggestionId),
+  assignments: input.assignments,
+  failed: input.failed,
+  metadata: jsonOrNull(input.metadata),
+});
+
 export async function createObservation(db: Db, input: NewObservation): Promise<ObservationRecord> {
   const row = await db.observation.create({
-    data: {
-      experimentId: toId(input.experimentId),
-      suggestionId: input.suggestionId === null ? null : toId(input.suggestionId),
-      assignments: input.assignments,
-      failed: input.failed,
-      metadata: jsonOrNull(input.metadata),
-      values: { create: valueRows(input.values) },
-    },
+    data: { ...observationRow(input), values: { create: valueRows(input.values) } },
     include: withValues,
   });
   return toObservation(row);
+}
+
+/**
+ * Stores many observations with three statements instead of three per
+ * observation, so a batch of 2500 fits in its transaction. One INSERT takes
+ * its ids from the sequence row by row, so sorting the rows by id restores
+ * the order of the inputs.
+ */
+export async function createObservations(
+  db: Db,
+  inputs: NewObservation[],
+): Promise<ObservationRecord[]> {
+  const rows = await db.observation.createManyAndReturn({ data: inputs.map(observationRow) });
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const values = rows.map((row, index) =>
+    valueRows(inputs[index]?.values ?? []).map((value) => ({ ...value, observationId: row.id })),
+  );
+  await db.observationValue.createMany({ data: values.flat() });
+  return rows.map((row, index) => toObservation({ ...row, values: values[index] ?? [] }));
 }
 
 const live = (experimentId: string) => ({ experimentId: toId(experimentId), deletedAt: null });

@@ -6,7 +6,7 @@ import type { ExperimentDef } from '../../domain/types.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
 import {
   allObservations,
-  createObservation,
+  createObservations,
   deleteObservations,
   findObservation,
   listObservations,
@@ -14,7 +14,7 @@ import {
   type NewObservation,
 } from '../../store/observations.ts';
 import type { Db } from '../../store/prisma.ts';
-import { closeSuggestion, findSuggestion } from '../../store/suggestions.ts';
+import { closeSuggestions, findSuggestion } from '../../store/suggestions.ts';
 import {
   type AppContext,
   loadExperiment,
@@ -39,14 +39,17 @@ const experimentParams = z.object({ id: pathId });
 const observationParams = z.object({ id: pathId, observation: pathId });
 const observationPage = pagination(observationOutput, 'Observation');
 
-/** Stores observations and closes their suggestions in one transaction. */
+/**
+ * Stores observations and closes their suggestions in one transaction. No
+ * experiment lock: observations of one experiment commit side by side, and
+ * `updated` moves after the commit (see the plugin's onSend hook).
+ */
 async function record(db: Db, experiment: ExperimentDef, inputs: NewObservation[]) {
-  const created = [];
-  for (const input of inputs) {
-    created.push(await createObservation(db, input));
-    if (input.suggestionId !== null) await closeSuggestion(db, input.suggestionId);
-  }
-  await touchExperiment(db, experiment.id);
+  const created = await createObservations(db, inputs);
+  await closeSuggestions(
+    db,
+    inputs.flatMap((input) => (input.suggestionId === null ? [] : [input.suggestionId])),
+  );
   return created;
 }
 
@@ -55,6 +58,15 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
   const tags = ['observations'];
   const lookup = (experiment: ExperimentDef) => (id: string) =>
     findSuggestion(prisma, experiment.id, id, { includeDeleted: true });
+
+  // After every successful write: `updated` moves, and the optimizer's pool is recomputed.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const { id } = request.params as { id?: string };
+    if (request.method === 'GET' || reply.statusCode >= 300 || id === undefined) return payload;
+    await touchExperiment(prisma, id);
+    context.suggestions.observationsChanged(id);
+    return payload;
+  });
 
   app.post(
     '/experiments/:id/observations',
@@ -73,7 +85,6 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
       const input = await newObservation(experiment, request.body, lookup(experiment));
       // An Idempotency-Key's answer commits with the observation.
       return prisma.$transaction(async (tx) => {
-        await lockExperiment(tx, experiment.id);
         const [created] = await record(tx, experiment, [input]);
         if (!created) throw new Error('the observation was not stored');
         return storeAnswer(tx, reply, observationObject(experiment, created));
@@ -102,7 +113,6 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
       }
       return prisma.$transaction(
         async (tx) => {
-          await lockExperiment(tx, experiment.id);
           const created = await record(tx, experiment, inputs);
           return storeAnswer(tx, reply, {
             object: 'pagination' as const,
@@ -183,7 +193,7 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
       const updated = await prisma.$transaction(async (tx) => {
         await lockExperiment(tx, experiment.id);
         const result = await replaceObservation(tx, changed);
-        if (changed.suggestionId !== null) await closeSuggestion(tx, changed.suggestionId);
+        if (changed.suggestionId !== null) await closeSuggestions(tx, [changed.suggestionId]);
         await touchExperiment(tx, experiment.id);
         return result;
       });
