@@ -178,12 +178,20 @@ function engineCells(e: EngineSummary | null): string {
 
 function methodTable(p: ProblemSummary): string[] {
   const lines = [
-    '| method | evaluations | median regret | q1 | q3 | s per run | ms per suggest, median (max) | suggestions by strategy |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| method | evaluations | median regret | q1 | q3 | seeds within 1e-3 | s per run | ms per suggest, median (max) | suggestions by strategy |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const m of p.methods) {
     const { median: med, q1, q3 } = m.regret;
-    const cells = [m.label, m.evaluations, formatNumber(med), formatNumber(q1), formatNumber(q3)];
+    const solved = `${m.perSeed.filter((r) => r <= 1e-3).length} of ${m.perSeed.length}`;
+    const cells = [
+      m.label,
+      m.evaluations,
+      formatNumber(med),
+      formatNumber(q1),
+      formatNumber(q3),
+      solved,
+    ];
     const seconds = formatNumber(m.medianRunMs / 1000);
     lines.push(`| ${cells.join(' | ')} | ${seconds} | ${engineCells(m.engine)} |`);
   }
