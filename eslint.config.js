@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/store/generated/', 'data/', 'coverage/', 'clients/**/dist/'] },
+  {
+    ignores: [
+      'eslint.config.js',
+      'node_modules/',
+      'src/store/generated/',
+      'data/',
+      'coverage/',
+      'clients/**/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

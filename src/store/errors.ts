@@ -34,12 +34,17 @@ const connectionMessages = [
   /the database system is (shutting down|starting up)/i,
 ];
 
-function* causes(error: unknown): Generator<Record<string, unknown>> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-    yield current as Record<string, unknown>;
-    current = (current as { cause?: unknown }).cause;
-  }
+/**
+ * The error and what it wraps: `cause` chains, and Prisma's driver-adapter
+ * errors, which carry the database's own error under `meta.driverAdapterError`.
+ */
+function* causes(error: unknown, depth = 0): Generator<Record<string, unknown>> {
+  if (depth > 6 || typeof error !== 'object' || error === null) return;
+  const item = error as Record<string, unknown>;
+  yield item;
+  yield* causes(item.cause, depth + 1);
+  const meta = item.meta as Record<string, unknown> | undefined;
+  if (meta) yield* causes(meta.driverAdapterError, depth + 1);
 }
 
 export function isUnavailable(error: unknown): boolean {
