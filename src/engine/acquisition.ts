@@ -37,6 +37,8 @@ export interface AcquisitionInput {
   expired: () => boolean;
   /** Number of quasi-random candidates. */
   candidates: number;
+  /** Local refinements and their L-BFGS-B iterations. */
+  refine: { starts: number; iterations: number };
 }
 
 export interface AcquisitionResult {
@@ -59,7 +61,6 @@ function keyOf(space: Space, c: Candidate): string {
   return c.key;
 }
 
-const REFINE_STARTS = 5;
 const PERTURBATIONS = 24;
 const MIN_CANDIDATES = 64;
 const MAX_ENUMERATION = 4096;
@@ -77,7 +78,7 @@ export function maximizeAcquisition(input: AcquisitionInput): AcquisitionResult 
   }
   scored.sort((a, b) => b.value - a.value);
 
-  const starts = distinctFresh(input.space, scored, input.used, REFINE_STARTS);
+  const starts = distinctFresh(input.space, scored, input.used, input.refine.starts);
   const refined: Candidate[] = [];
   for (const start of starts) {
     if (input.expired()) {
@@ -211,7 +212,7 @@ function continuousStep(input: AcquisitionInput, u0: Float64Array, free: number[
   const result = minimize(objective, z0, {
     lower: new Float64Array(free.length),
     upper: new Float64Array(free.length).fill(1),
-    maxIterations: 40,
+    maxIterations: input.refine.iterations,
     gradientTolerance: 1e-7,
     shouldStop: input.expired,
   });

@@ -84,6 +84,7 @@ function suggestWithModel(input: OfflineInput): SuggestResult {
       incumbents: incumbents(data, 5),
       expired,
       candidates: candidateCount(post.data.n, space.dim),
+      refine: post.data.n > 300 ? { starts: 3, iterations: 20 } : { starts: 5, iterations: 40 },
     });
     d.timedOut ||= result.timedOut;
     if (result.duplicate) d.notes.push('every point of the space has been used; repeating one');
