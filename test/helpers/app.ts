@@ -114,19 +114,26 @@ function parse(payload: string): unknown {
   }
 }
 
+const countedTables = {
+  clients: 'clients',
+  tokens: 'tokens',
+  experiments: 'experiments',
+  parameters: 'parameters',
+  metrics: 'metrics',
+  suggestions: 'suggestions',
+  queuedSuggestions: 'queued_suggestions',
+  observations: 'observations',
+  observationValues: 'observation_values',
+} as const;
+
+// One statement for every table: tests count before and after each refused request.
+const countsQuery = `SELECT ${Object.entries(countedTables)
+  .map(([name, table]) => `(SELECT count(*) FROM "${table}")::int AS "${name}"`)
+  .join(', ')}`;
+
 async function counts(db: TestDatabase): Promise<Record<string, number>> {
-  const p = db.prisma;
-  return {
-    clients: await p.client.count(),
-    tokens: await p.token.count(),
-    experiments: await p.experiment.count(),
-    parameters: await p.parameter.count(),
-    metrics: await p.metric.count(),
-    suggestions: await p.suggestion.count(),
-    queuedSuggestions: await p.queuedSuggestion.count(),
-    observations: await p.observation.count(),
-    observationValues: await p.observationValue.count(),
-  };
+  const [row] = await db.prisma.$queryRawUnsafe<Array<Record<string, number>>>(countsQuery);
+  return { ...row };
 }
 
 export type TestAppOptions = Omit<AppOptions, 'database'>;
