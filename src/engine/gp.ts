@@ -1,5 +1,5 @@
 import { matern52, matern52Slope } from './kernel.ts';
-import { lengthscalePrior, logPrior, type Priors } from './priors.ts';
+import { logPrior, type Priors } from './priors.ts';
 import {
   cholesky,
   cholInverse,
@@ -280,5 +280,3 @@ export function trainingMeans(post: Posterior): Float64Array {
     return (y[i] as number) - s2 * (post.alpha[i] as number);
   });
 }
-
-export { lengthscalePrior };

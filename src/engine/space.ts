@@ -37,6 +37,8 @@ export function cardinality(p: Parameter): number {
 export function discreteValue(p: Parameter, i: number): number | string {
   if (p.type === 'categorical') return p.categories[i] ?? p.categories[0] ?? '';
   if (p.grid !== null && p.grid.length > 0) return p.grid[i] ?? p.min;
+  // A double with min = max has the one value.
+  if (p.type === 'double') return p.min;
   return Math.ceil(p.min) + i;
 }
 

@@ -218,3 +218,26 @@ describe('offline suggestions', () => {
     expect(engineBest - 0.397887).toBeLessThan(0.05);
   });
 });
+
+describe('parameters with a single admissible value', () => {
+  it('always suggests that value', () => {
+    const fixed: Parameter[] = [
+      { name: 'c', type: 'double', min: 0.5, max: 0.5, log: false, grid: null },
+      { name: 'k', type: 'int', min: 3, max: 3, log: false, grid: null },
+      { name: 'x', type: 'double', min: 0, max: 1, log: false, grid: null },
+      { name: 'o', type: 'categorical', categories: ['only'] },
+    ];
+    const random = createRandom(3);
+    const observations = Array.from({ length: 12 }, () => {
+      const x = random();
+      return observation({ c: 0.5, k: 3, x, o: 'only' }, -((x - 0.3) ** 2));
+    });
+    for (const type of ['random', 'grid', 'offline'] as const) {
+      const result = suggest(request(fixed, { type, observations, count: 2 }));
+      for (const p of result.points) {
+        expectValid(fixed, p);
+        expect(p).toMatchObject({ c: 0.5, k: 3, o: 'only' });
+      }
+    }
+  });
+});
