@@ -1,10 +1,11 @@
-import type { PrismaClient } from '../store/prisma.ts';
+import type { Db, PrismaClient } from '../store/prisma.ts';
 import {
   countTokens,
   createToken,
   DEFAULT_CLIENT,
   ensureClient,
   findTokenByValue,
+  lockTokenBootstrap,
 } from '../store/tokens.ts';
 
 // At start: the token named by ARGMAX_TOKEN exists for the default client, or,
@@ -17,6 +18,18 @@ export interface BootstrapLogger {
 
 export async function ensureTokens(
   prisma: PrismaClient,
+  configured: string | null,
+  logger: BootstrapLogger,
+): Promise<void> {
+  // Several processes may start at once on a new database.
+  await prisma.$transaction(async (tx) => {
+    await lockTokenBootstrap(tx);
+    await ensureTokensLocked(tx, configured, logger);
+  });
+}
+
+async function ensureTokensLocked(
+  prisma: Db,
   configured: string | null,
   logger: BootstrapLogger,
 ): Promise<void> {

@@ -37,6 +37,15 @@ export async function ensureClient(db: Db, name: string): Promise<ClientRecord> 
   return toClient(row);
 }
 
+/**
+ * Serializes the start-up token check of processes that start at once on one
+ * database, for the rest of the transaction; otherwise both would insert the
+ * same client or token and one start would fail on the unique constraint.
+ */
+export async function lockTokenBootstrap(db: Db): Promise<void> {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
+}
+
 export async function findClient(db: Db, id: string): Promise<ClientRecord | null> {
   const row = await db.client.findUnique({ where: { id: toId(id) } });
   return row ? toClient(row) : null;
