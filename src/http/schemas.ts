@@ -30,10 +30,13 @@ export const metadata = z
     example: { dataset: 'mr-polarity', fold: 3 },
   });
 
-/** Booleans in query strings: true, false, 1, 0 in any letter case. */
+/**
+ * Booleans in query strings: true, false, 1, 0 in any letter case. The case is
+ * spelled out in the pattern because OpenAPI patterns carry no flags.
+ */
 export const queryBoolean = z
   .string()
-  .regex(/^(true|false|1|0)$/i, 'must be true, false, 1 or 0')
+  .regex(/^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$/, 'must be true, false, 1 or 0')
   .transform((value) => ['true', '1'].includes(value.toLowerCase()));
 
 /** Booleans in bodies: JSON booleans, or the query-string spellings. */

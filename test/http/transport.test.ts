@@ -295,10 +295,21 @@ for (const kind of backends) {
         'accepts the boolean %s',
         async (value) => {
           const created = await createExperiment(api);
-          const reply = await api.delete(`/v1/experiments/${created.id}/observations`, {
-            query: { no_optimize: value },
-          });
-          expect(reply.status).toBe(200);
+          const path = `/v1/experiments/${created.id}`;
+          const query = { no_optimize: value };
+          expect((await api.delete(`${path}/observations`, { query })).status).toBe(200);
+          expect((await api.delete(`${path}/suggestions`, { query })).status).toBe(200);
+        },
+      );
+
+      it.each(['maybe', 'yes', '2', ''])(
+        'answers 400 naming the parameter for the boolean %j',
+        async (value) => {
+          const created = await createExperiment(api);
+          const path = `/v1/experiments/${created.id}`;
+          const query = { no_optimize: value };
+          expectError(await api.delete(`${path}/observations`, { query }), 400, /no_optimize/);
+          expectError(await api.delete(`${path}/suggestions`, { query }), 400, /no_optimize/);
         },
       );
 

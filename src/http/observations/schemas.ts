@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assignments, metricEvaluation } from '../experiments/schemas.ts';
 import { assignmentsInput } from '../suggestions/schemas.ts';
-import { bodyBoolean, id, idInput, metadata } from '../schemas.ts';
+import { bodyBoolean, id, idInput, metadata, queryBoolean } from '../schemas.ts';
 
 const valueInput = z.strictObject({
   object: z.literal('metric_evaluation').optional(),
@@ -52,7 +52,7 @@ export const observationBatch = z
     },
   });
 
-export const observationDeleteQuery = z.object({ no_optimize: z.string().optional() });
+export const observationDeleteQuery = z.object({ no_optimize: queryBoolean.optional() });
 
 export type ObservationCreate = z.infer<typeof observationCreate>;
 

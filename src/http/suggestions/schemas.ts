@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assignments } from '../experiments/schemas.ts';
-import { bodyBoolean, id, metadata, pageQuery, timestamp } from '../schemas.ts';
+import { bodyBoolean, id, metadata, pageQuery, queryBoolean, timestamp } from '../schemas.ts';
 
 export const assignmentsInput = z
   .record(z.string().max(100), z.union([z.number(), z.string().max(50)]))
@@ -46,7 +46,7 @@ export const suggestionListQuery = z.object({
 
 export const suggestionDeleteQuery = z.object({
   state: z.enum(['open', 'closed', 'all']).optional(),
-  no_optimize: z.string().optional(),
+  no_optimize: queryBoolean.optional(),
 });
 
 export const suggestionOutput = z
