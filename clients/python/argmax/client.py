@@ -9,8 +9,9 @@ from .errors import ApiError
 from .experiment import Experiment
 from .transport import RetryPolicy, Transport
 
-#: An object id as the server gives it (a string of digits), an int, or the object itself.
-Ref = Union[str, int, Mapping[str, Any]]
+#: An object id as the server gives it (a string of digits), an int, the object
+#: itself (a dict), or for experiments an Experiment handle.
+Ref = Union[str, int, Mapping[str, Any], Experiment]
 Json = Dict[str, Any]
 
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -19,8 +20,10 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 def ref(value: Ref) -> str:
     if isinstance(value, Mapping):
         return str(value["id"])
+    if isinstance(value, Experiment):
+        return value.id
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError("expected an id or an object with an id, got {!r}".format(value))
+        raise TypeError(f"expected an id or an object with an id, got {value!r}")
     return str(value)
 
 
@@ -33,7 +36,7 @@ def values_body(
     if value is not None and values is not None:
         raise ValueError("give either value or values, not both")
     if value is not None:
-        body = {"value": value}  # type: Json
+        body: Json = {"value": value}
         if value_stddev is not None:
             body["value_stddev"] = value_stddev
         return body
@@ -82,8 +85,7 @@ class Client:
         params = dict(query)
         while True:
             page = self.transport.request("GET", path, query=params)
-            for item in page["data"]:
-                yield item
+            yield from page["data"]
             marker = page["paging"]["before"]
             if marker is None:
                 return
@@ -190,9 +192,7 @@ class Client:
         """Deletes every suggestion, or with ``state="open"`` the open ones."""
         self.transport.request("DELETE", _suggestions(experiment), query={"state": state})
 
-    def renew_lease(
-        self, experiment: Ref, suggestion: Ref, seconds: Optional[int] = None
-    ) -> Json:
+    def renew_lease(self, experiment: Ref, suggestion: Ref, seconds: Optional[int] = None) -> Json:
         """Extends an open suggestion's lease (the experiment's length by default)."""
         path = _suggestions(experiment, suggestion) + "/lease"
         return self.transport.request("POST", path, body=without_none({"seconds": seconds}))
@@ -275,7 +275,7 @@ class Client:
 
     def best_assignments(self, experiment: Ref) -> List[Json]:
         """The best observation, or the Pareto front for two optimized metrics."""
-        return list(self._pages("/experiments/{}/best_assignments".format(ref(experiment)), {}))
+        return list(self._pages(f"/experiments/{ref(experiment)}/best_assignments", {}))
 
     # Tokens
 
@@ -295,7 +295,7 @@ def observation_body(
 ) -> Json:
     if (suggestion is None) == (assignments is None):
         raise ValueError("give exactly one of suggestion or assignments")
-    body = {}  # type: Json
+    body: Json = {}
     if suggestion is not None:
         body["suggestion"] = ref(suggestion)
     else:
@@ -317,16 +317,15 @@ def creation_key(body: Mapping[str, Any]) -> str:
 
 
 def _suggestions(experiment: Ref, suggestion: Optional[Ref] = None) -> str:
-    path = "/experiments/{}/suggestions".format(ref(experiment))
+    path = f"/experiments/{ref(experiment)}/suggestions"
     return path if suggestion is None else path + "/" + ref(suggestion)
 
 
 def _queued(experiment: Ref, queued: Optional[Ref] = None) -> str:
-    path = "/experiments/{}/queued_suggestions".format(ref(experiment))
+    path = f"/experiments/{ref(experiment)}/queued_suggestions"
     return path if queued is None else path + "/" + ref(queued)
 
 
 def _observations(experiment: Ref, observation: Optional[Ref] = None) -> str:
-    path = "/experiments/{}/observations".format(ref(experiment))
+    path = f"/experiments/{ref(experiment)}/observations"
     return path if observation is None else path + "/" + ref(observation)
-

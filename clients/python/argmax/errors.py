@@ -17,7 +17,7 @@ class ApiError(Exception):
         body: Optional[Dict[str, Any]] = None,
         headers: Optional[Dict[str, str]] = None,
     ) -> None:
-        super().__init__(message if status is None else "{}: {}".format(status, message))
+        super().__init__(message if status is None else f"{status}: {message}")
         self.status = status
         self.message = message
         self.body = body or {}

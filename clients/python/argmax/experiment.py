@@ -146,7 +146,7 @@ class Experiment:
         """
         budget = Budget(self, max_trials)
         summary = RunSummary()
-        fatal = []  # type: List[BaseException]
+        fatal: List[BaseException] = []
         lock = threading.Lock()
 
         def work() -> None:
@@ -159,7 +159,7 @@ class Experiment:
                 budget.stop()
 
         threads = [
-            threading.Thread(target=work, name="argmax-worker-{}".format(n + 1), daemon=True)
+            threading.Thread(target=work, name=f"argmax-worker-{n + 1}", daemon=True)
             for n in range(max(1, workers))
         ]
         for thread in threads:
@@ -171,11 +171,11 @@ class Experiment:
         return summary
 
     def __repr__(self) -> str:
-        return "Experiment(id={!r}, name={!r})".format(self.id, self.name)
+        return f"Experiment(id={self.id!r}, name={self.name!r})"
 
 
 def trials(budget: Budget) -> Iterator[Trial]:
-    current = None  # type: Optional[Trial]
+    current: Optional[Trial] = None
     try:
         while True:
             if current is not None and not current.done:
@@ -189,7 +189,9 @@ def trials(budget: Budget) -> Iterator[Trial]:
             current.close()
 
 
-def evaluate(trial: Trial, fn: Callable[[Dict[str, Any]], Any], summary: RunSummary, lock: Any) -> None:
+def evaluate(
+    trial: Trial, fn: Callable[[Dict[str, Any]], Any], summary: RunSummary, lock: Any
+) -> None:
     try:
         result = fn(trial.assignments)
         report_result(trial, result)
@@ -208,7 +210,7 @@ def evaluate(trial: Trial, fn: Callable[[Dict[str, Any]], Any], summary: RunSumm
 
 def fail(trial: Trial, error: Exception, summary: RunSummary, lock: Any) -> None:
     log.warning("trial %s failed: %r", trial.id, error, exc_info=error)
-    text = "{}: {}".format(type(error).__name__, error)[:METADATA_VALUE_LIMIT]
+    text = f"{type(error).__name__}: {error}"[:METADATA_VALUE_LIMIT]
     if not trial.done:
         trial.fail(metadata={"error": text})
     with lock:
@@ -219,10 +221,10 @@ def fail(trial: Trial, error: Exception, summary: RunSummary, lock: Any) -> None
 
 def report_result(trial: Trial, result: Any) -> None:
     if isinstance(result, bool) or result is None:
-        raise TypeError("the callback returned {!r}; return a number or metric values".format(result))
+        raise TypeError(f"the callback returned {result!r}; return a number or metric values")
     if isinstance(result, numbers.Real):
         trial.report(float(result))
     elif isinstance(result, (Mapping, list, tuple)):
         trial.report(values=result)
     else:
-        raise TypeError("the callback returned {!r}; return a number or metric values".format(result))
+        raise TypeError(f"the callback returned {result!r}; return a number or metric values")

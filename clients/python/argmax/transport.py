@@ -39,7 +39,7 @@ class RetryPolicy:
     max_delay: float = 30.0
 
     def delay(self, retry: int, retry_after: Optional[float], draw: Callable[[], float]) -> float:
-        ceiling = min(self.max_delay, self.base_delay * (2 ** retry))
+        ceiling = min(self.max_delay, self.base_delay * (2**retry))
         jittered = draw() * ceiling
         if retry_after is None:
             return jittered
@@ -127,9 +127,7 @@ class Transport:
                 response = self._send(method, url, headers, data)
             except _Unreachable as error:
                 if last:
-                    message = "{} {}: no answer after {} attempts ({})".format(
-                        method, url, attempt, error.cause
-                    )
+                    message = f"{method} {url}: no answer after {attempt} attempts ({error.cause})"
                     raise NetworkError(message, attempt) from error.cause
                 self._sleep(self.retry.delay(attempt - 1, None, self._draw))
                 continue
@@ -155,11 +153,11 @@ class Transport:
                 answer.close()
         except urllib.error.URLError as error:
             if isinstance(error.reason, (OSError, http.client.HTTPException)):
-                raise _Unreachable(error.reason)
+                raise _Unreachable(error.reason) from error
             raise
         except (OSError, http.client.HTTPException) as error:
             # Reset, timed out or cut short while reading the answer.
-            raise _Unreachable(error)
+            raise _Unreachable(error) from error
 
 
 class _Unreachable(Exception):
@@ -205,7 +203,7 @@ def api_base(url: str) -> str:
 def encode_query(query: Optional[Mapping[str, Any]]) -> str:
     if not query:
         return ""
-    pairs = []  # type: List[Tuple[str, str]]
+    pairs: List[Tuple[str, str]] = []
     for name, value in query.items():
         if value is None:
             continue
@@ -215,4 +213,3 @@ def encode_query(query: Optional[Mapping[str, Any]]) -> str:
             value = ",".join(str(item) for item in value)
         pairs.append((name, str(value)))
     return "?" + urllib.parse.urlencode(pairs) if pairs else ""
-

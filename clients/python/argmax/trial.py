@@ -60,10 +60,10 @@ class Trial:
     ) -> None:
         self.experiment = experiment
         self.suggestion = suggestion
-        self.observation = None  # type: Optional[Dict[str, Any]]
+        self.observation: Optional[Dict[str, Any]] = None
         self._on_done = on_done
         self._lock = threading.Lock()
-        self._lease = None  # type: Optional[LeaseKeeper]
+        self._lease: Optional[LeaseKeeper] = None
         lease_seconds = experiment.lease_seconds
         if lease_seconds and suggestion.get("lease_expires") is not None:
             self._lease = LeaseKeeper(self._renew, lease_seconds)
@@ -104,7 +104,7 @@ class Trial:
     def _observe(self, fields: Dict[str, Any]) -> Dict[str, Any]:
         with self._lock:
             if self.observation is not None:
-                raise RuntimeError("trial {} was already reported".format(self.id))
+                raise RuntimeError(f"trial {self.id} was already reported")
             client = self.experiment.client
             observation = client.create_observation(
                 self.experiment.id, suggestion=self.id, **fields
@@ -123,4 +123,4 @@ class Trial:
         return self.experiment.client.renew_lease(self.experiment.id, self.id)
 
     def __repr__(self) -> str:
-        return "Trial(id={!r}, assignments={!r})".format(self.id, self.assignments)
+        return f"Trial(id={self.id!r}, assignments={self.assignments!r})"

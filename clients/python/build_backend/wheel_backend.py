@@ -87,11 +87,13 @@ def write_wheel(wheel_directory, entries):
         (info + "/METADATA", metadata_text(fields).encode("utf-8")),
         (info + "/WHEEL", (wheel_text + "Tag: " + TAG + "\n").encode("utf-8")),
     ]
-    record = "".join("{},{},{}\n".format(name, digest(data), len(data)) for name, data in entries)
+    record = "".join(f"{name},{digest(data)},{len(data)}\n" for name, data in entries)
     entries.append((info + "/RECORD", (record + info + "/RECORD,,\n").encode("utf-8")))
 
     filename = "{}-{}-{}.whl".format(fields["name"], fields["version"], TAG)
-    with zipfile.ZipFile(os.path.join(wheel_directory, filename), "w", zipfile.ZIP_DEFLATED) as wheel:
+    with zipfile.ZipFile(
+        os.path.join(wheel_directory, filename), "w", zipfile.ZIP_DEFLATED
+    ) as wheel:
         for name, data in entries:
             entry = zipfile.ZipInfo(name, ZIP_TIME)
             entry.external_attr = 0o644 << 16
@@ -133,7 +135,9 @@ def build_sdist(sdist_directory, config_settings=None):
     fields = project()
     base = "{}-{}".format(fields["name"], fields["version"])
     filename = base + ".tar.gz"
-    with tarfile.open(os.path.join(sdist_directory, filename), "w:gz", format=tarfile.PAX_FORMAT) as sdist:
+    with tarfile.open(
+        os.path.join(sdist_directory, filename), "w:gz", format=tarfile.PAX_FORMAT
+    ) as sdist:
         for part in SDIST_PARTS:
             sdist.add(os.path.join(ROOT, part), arcname=base + "/" + part, filter=without_caches)
         add_bytes(sdist, base + "/PKG-INFO", metadata_text(fields).encode("utf-8"))
@@ -171,4 +175,4 @@ def prepare_metadata_for_build_editable(metadata_directory, config_settings=None
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
     line = (ROOT + "\n").encode("utf-8")
-    return write_wheel(wheel_directory, [("__editable__.{}.pth".format(PACKAGE), line)])
+    return write_wheel(wheel_directory, [(f"__editable__.{PACKAGE}.pth", line)])
