@@ -180,37 +180,91 @@ export function registerIdempotency(
     }
   });
 
+  const retrier = newSettleRetrier(settings.staleMs);
+
   app.addHook('onSend', async (request, reply, payload) => {
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = null;
-    await settle(prisma, request, claim, { status: reply.statusCode, payload });
+    const sent = { status: reply.statusCode, payload };
+    try {
+      await settle(prisma, claim, sent);
+    } catch (error) {
+      // Often the database is down, and the answer is a 503 whose key must be
+      // released for the retry to run: keep trying in the background, or
+      // retries would get 409 until the key goes stale.
+      request.log.warn({ err: error, status: sent.status }, 'idempotency key not settled yet');
+      retrier.add(() => settle(prisma, claim, sent));
+    }
     return payload;
   });
 
   app.addHook('onClose', async () => {
-    await sweeper.idle();
+    await Promise.all([sweeper.idle(), retrier.close()]);
   });
 }
 
-/** Stores the answer below 500 or releases the key; a failure here must not fail the answer. */
+/** Stores the answer below 500 or releases the key. Fenced: a late call changes nothing. */
 async function settle(
   prisma: PrismaClient,
-  request: FastifyRequest,
   claim: RequestClaim,
   sent: { status: number; payload: unknown },
 ): Promise<void> {
-  try {
-    const body = bodyText(sent.payload);
-    if (sent.status >= 500 || body === undefined) {
-      await releaseKey(prisma, claim);
-    } else if (!claim.stored) {
-      await completeKey(prisma, claim, { status: sent.status, body });
-    }
-  } catch (error) {
-    // The key stays running: retries get 409 until it is taken over.
-    request.log.warn({ err: error, status: sent.status }, 'idempotency key not settled');
+  const body = bodyText(sent.payload);
+  if (sent.status >= 500 || body === undefined) {
+    await releaseKey(prisma, claim);
+  } else if (!claim.stored) {
+    await completeKey(prisma, claim, { status: sent.status, body });
   }
+}
+
+/**
+ * Retries settling keys, with backoff from 250 ms to 4 s, until it succeeds,
+ * the key would be stale anyway, or the app closes.
+ */
+function newSettleRetrier(staleMs: number): {
+  add(attempt: () => Promise<void>): void;
+  close(): Promise<void>;
+} {
+  const running = new Set<Promise<void>>();
+  const sleepers = new Set<() => void>();
+  let closed = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+
+  const loop = async (attempt: () => Promise<void>) => {
+    const giveUpAt = Date.now() + staleMs;
+    for (let delay = 250; !closed && Date.now() < giveUpAt; delay = Math.min(delay * 2, 4000)) {
+      await sleep(delay);
+      if (closed) return;
+      try {
+        return await attempt();
+      } catch {
+        // Still unreachable: wait longer.
+      }
+    }
+  };
+
+  return {
+    add(attempt) {
+      const run = loop(attempt).finally(() => running.delete(run));
+      running.add(run);
+    },
+    async close() {
+      closed = true;
+      [...sleepers].forEach((wake) => wake());
+      await Promise.allSettled([...running]);
+    },
+  };
 }
 
 /** The payload as onSend sees it: a string, nothing (204), or else something not storable. */
