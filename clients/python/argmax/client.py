@@ -129,10 +129,11 @@ class Client:
         created = self.transport.request(
             "POST", "/experiments", body=body, idempotency_key=creation_key(body)
         )
-        if self._is_deleted(created):
-            # A replay of an experiment deleted since: make a fresh one.
-            created = self.transport.request("POST", "/experiments", body=body)
-        return Experiment(self, created)
+        current = self._still_matching(created, name)
+        if current is None:
+            # A replay of an experiment deleted or renamed since: make a fresh one.
+            return Experiment(self, self.transport.request("POST", "/experiments", body=body))
+        return Experiment(self, current)
 
     def _find_active(self, name: str) -> Optional[Json]:
         for experiment in self._pages("/experiments", {"state": "active", "search": name}):
@@ -140,13 +141,17 @@ class Client:
                 return experiment
         return None
 
-    def _is_deleted(self, experiment: Json) -> bool:
+    def _still_matching(self, experiment: Json, name: str) -> Optional[Json]:
+        """The experiment as it is now, if it is still active and called ``name``."""
         try:
-            return self.fetch_experiment(experiment)["state"] != "active"
+            current = self.fetch_experiment(experiment)
         except ApiError as error:
             if error.status == 404:
-                return True
+                return None
             raise
+        if current["state"] != "active" or current["name"] != name:
+            return None
+        return current
 
     def experiment(self, experiment: Ref) -> Experiment:
         """A handle on an experiment, for the loop helpers."""

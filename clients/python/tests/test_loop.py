@@ -182,6 +182,11 @@ class CreateOrResumeTest(unittest.TestCase):
         self.assertNotEqual(fresh.id, first.id)
         self.assertEqual(fresh.state, "active")
 
+        client().update_experiment(fresh, name=unique("renamed"))
+        third = client().create_or_resume(name=name, **plane(observation_budget=4))
+        self.assertNotIn(third.id, (first.id, fresh.id))
+        self.assertEqual(third.name, name)
+
     def test_workers_that_start_together_share_one_experiment(self):
         name = unique("together")
         ids = []
