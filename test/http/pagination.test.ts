@@ -25,7 +25,8 @@ for (const kind of backends) {
 
     beforeAll(async () => {
       api = await openTestApp(kind);
-      experiment = await createExperiment(api, { name: 'pages' });
+      // Random: thousands of observations would make every write refit the optimizer.
+      experiment = await createExperiment(api, { name: 'pages', type: 'random' });
       path = `/v1/experiments/${experiment.id}/observations`;
       const observations = Array.from({ length: total }, (_, i) => ({
         assignments: { x: (i % 100) / 100, n: 1 + (i % 10), c: i % 2 ? 'a' : 'b' },
