@@ -279,8 +279,18 @@ for (const kind of backends) {
           { assignments: { ...multiPoint, lr: -1 }, values: allValues },
           /assignments\.lr.*> 0/,
         ],
-        ['an unknown top-level key', 'single', { assignments: point, value: 1, score: 1 }, /`score`/],
-        ['failed that is not a boolean', 'single', { assignments: point, failed: 'yes' }, /`failed`/],
+        [
+          'an unknown top-level key',
+          'single',
+          { assignments: point, value: 1, score: 1 },
+          /`score`/,
+        ],
+        [
+          'failed that is not a boolean',
+          'single',
+          { assignments: point, failed: 'yes' },
+          /`failed`/,
+        ],
       ] as const)('answers 400 for %s and stores nothing', async (_what, which, body, pattern) => {
         const before = await api.counts();
         expectError(await post(which === 'single' ? single : multi, body), 400, pattern);
