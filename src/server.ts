@@ -46,8 +46,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    // server.close() drops the keep-alive connections idle at that moment; one
+    // whose request was still in flight goes idle later and would hold the
+    // close until its keep-alive timeout, so idle connections are dropped
+    // until the close completes.
+    const dropIdle = setInterval(() => app.server.closeIdleConnections(), 100);
     void app
       .close()
+      .finally(() => clearInterval(dropIdle))
       .then(() => control.close())
       .then(() => database.close())
       .then(() => {

@@ -70,10 +70,15 @@ export class SuggestionService {
     void this.refresh(experimentId);
   }
 
-  /** Waits for the background work in flight; no new work starts afterwards. */
-  async close(): Promise<void> {
+  /**
+   * Waits a little for the background work in flight; no new work starts
+   * afterwards. A pool is only a cache of the optimizer's work, so a refresh
+   * cut short loses nothing: the next request computes it again.
+   */
+  async close(waitMs = 5000): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.refreshing.values()]);
+    const work = Promise.allSettled([...this.refreshing.values()]).then(() => undefined);
+    await withTimeout(work, waitMs);
   }
 
   private create(experiment: ExperimentDef, input: Omit<NewSuggestion, 'experimentId'>) {
