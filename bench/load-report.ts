@@ -1,0 +1,149 @@
+// The load benchmark's section of docs/benchmarks.md, computed from one run.
+
+import type { QualityResult } from './load-quality.ts';
+import { type Machine, machineLine } from './machine.ts';
+import { formatNumber, median } from './stats.ts';
+
+export interface KindResult {
+  kind: string;
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  firstFailures: string[];
+}
+
+export interface PhaseResult {
+  name: string;
+  seconds: number;
+  requestsPerSecond: number;
+  kinds: KindResult[];
+  /** What the server logged as its own time for each route (ms). */
+  server: Array<{ route: string; count: number; p50: number; p99: number }>;
+}
+
+export interface LoadReport {
+  date: string;
+  machine: Machine;
+  command: string;
+  seconds: number;
+  workers: number;
+  phases: PhaseResult[];
+  throughput: PhaseResult;
+  batches: PhaseResult & { perRequest: number };
+  quality: QualityResult | null;
+}
+
+const targets = { suggestions: 50, observations: 30 };
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function kindOf(phase: PhaseResult, kind: string): KindResult | undefined {
+  return phase.kinds.find((entry) => entry.kind === kind);
+}
+
+function latencyTable(report: LoadReport): string[] {
+  const rows = report.phases.map((phase) => {
+    const s = kindOf(phase, 'suggestions');
+    const o = kindOf(phase, 'observations');
+    const errors = (s?.errors ?? 0) + (o?.errors ?? 0);
+    return (
+      `| ${phase.name} | ${s?.count ?? 0} | ${ms(s?.p50 ?? NaN)} | ${ms(s?.p99 ?? NaN)} | ` +
+      `${ms(o?.p50 ?? NaN)} | ${ms(o?.p99 ?? NaN)} | ${phase.requestsPerSecond.toFixed(0)} | ${errors} |`
+    );
+  });
+  return [
+    '| observations at the start | loops | suggestion p50 (ms) | suggestion p99 | observation p50 | observation p99 | requests/s | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+function serverTable(report: LoadReport): string[] {
+  const rows = [...report.phases, report.throughput].flatMap((phase) =>
+    phase.server
+      .filter((entry) => entry.route.startsWith('POST'))
+      .map(
+        (entry) =>
+          `| ${phase.name} | ${entry.route} | ${entry.count} | ${ms(entry.p50)} | ${ms(entry.p99)} |`,
+      ),
+  );
+  return [
+    '| phase | route | requests | server p50 (ms) | server p99 |',
+    '|---|---|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+function throughputLines(report: LoadReport): string[] {
+  const single = kindOf(report.throughput, 'observations');
+  const batch = kindOf(report.batches, 'batches');
+  const singleRate = (single?.count ?? 0) / report.throughput.seconds;
+  const batchRate = ((batch?.count ?? 0) * report.batches.perRequest) / report.batches.seconds;
+  return [
+    `- One observation a request, ${report.workers} workers: ${singleRate.toFixed(0)} observations/s ` +
+      `(p50 ${ms(single?.p50 ?? NaN)} ms, p99 ${ms(single?.p99 ?? NaN)} ms, ${single?.errors ?? 0} errors); ` +
+      `target 1000/s: ${verdict(singleRate >= 1000)}.`,
+    `- Batches of ${report.batches.perRequest}, 8 senders: ${batchRate.toFixed(0)} observations/s ` +
+      `(batch p50 ${ms(batch?.p50 ?? NaN)} ms, p99 ${ms(batch?.p99 ?? NaN)} ms, ${batch?.errors ?? 0} errors).`,
+  ];
+}
+
+function targetLines(report: LoadReport): string[] {
+  const worst = (kind: 'suggestions' | 'observations') =>
+    Math.max(...report.phases.map((phase) => kindOf(phase, kind)?.p99 ?? Infinity));
+  const errors = report.phases.reduce(
+    (sum, phase) => sum + phase.kinds.reduce((s, kind) => s + kind.errors, 0),
+    0,
+  );
+  return [
+    `- Suggestion p99 at most ${targets.suggestions} ms at every n: worst ${ms(worst('suggestions'))} ms, ${verdict(worst('suggestions') <= targets.suggestions)}.`,
+    `- Observation p99 at most ${targets.observations} ms at every n: worst ${ms(worst('observations'))} ms, ${verdict(worst('observations') <= targets.observations)}.`,
+    `- Zero errors: ${errors} errors, ${verdict(errors === 0)}.`,
+  ];
+}
+
+function qualityLines(quality: QualityResult | null): string[] {
+  if (quality === null) return ['Quality was not measured in this run (`--no-quality`).'];
+  const fmt = (values: number[]) => values.map(formatNumber).join(', ');
+  return [
+    `Hartmann-6, ${quality.budget} evaluations, ${quality.seeds} repetitions, both arms of a ` +
+      'repetition side by side on the same server:',
+    '',
+    '| workers | median simple regret | regrets | median minutes |',
+    '|---|---:|---|---:|',
+    `| 1 (parallel_bandwidth 1) | ${formatNumber(median(quality.sequential))} | ${fmt(quality.sequential)} | ${(median(quality.seconds.sequential) / 60).toFixed(1)} |`,
+    `| 8 (parallel_bandwidth 8) | ${formatNumber(median(quality.parallel))} | ${fmt(quality.parallel)} | ${(median(quality.seconds.parallel) / 60).toFixed(1)} |`,
+  ];
+}
+
+export function renderLoadReport(report: LoadReport): string {
+  return [
+    `- Date: ${report.date}`,
+    `- Machine: ${machineLine(report.machine)}`,
+    `- Command: \`${report.command}\``,
+    `- ${report.workers} workers in the benchmark process, one keep-alive connection each, ` +
+      `${report.seconds} s a phase; the server process and Postgres on the same machine.`,
+    '',
+    '### Worker loop latency (ask, then report)',
+    '',
+    ...latencyTable(report),
+    '',
+    'The experiment keeps growing during a phase: n is the count at its start.',
+    '',
+    ...targetLines(report),
+    '',
+    '### Observation throughput',
+    '',
+    ...throughputLines(report),
+    '',
+    '### Where the time goes: the server’s own time per request',
+    '',
+    ...serverTable(report),
+    '',
+    '### Quality with parallel workers',
+    '',
+    ...qualityLines(report.quality),
+  ].join('\n');
+}
