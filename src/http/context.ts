@@ -2,7 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError, notFound } from '../errors.ts';
 import type { ExperimentDef } from '../domain/types.ts';
 import { findExperiment } from '../store/experiments.ts';
-import { allObservations } from '../store/observations.ts';
+import { bestObservations, optimizedMetrics } from '../domain/best.ts';
+import {
+  allObservations,
+  bestObservationOf,
+  countObservations,
+  observationEnds,
+} from '../store/observations.ts';
 import type { PageRequest } from '../store/pagination.ts';
 import type { Db, PrismaClient } from '../store/prisma.ts';
 import type { SuggestionService } from '../service/suggestions.ts';
@@ -54,7 +60,22 @@ export function pageRequest(query: {
   return { limit: query.limit, before: query.before ?? null, after: query.after ?? null };
 }
 
-export async function progressFacts(db: Db, experimentId: string): Promise<ProgressFacts> {
-  const all = await allObservations(db, experimentId);
-  return { count: all.length, first: all[0] ?? null, last: all.at(-1) ?? null, all };
+/**
+ * An experiment's progress. With one optimized metric and no thresholds the
+ * best observation is one indexed query; otherwise feasibility needs every
+ * observation's values.
+ */
+export async function progressFacts(db: Db, experiment: ExperimentDef): Promise<ProgressFacts> {
+  const [count, ends] = await Promise.all([
+    countObservations(db, experiment.id),
+    observationEnds(db, experiment.id),
+  ]);
+  const optimized = optimizedMetrics(experiment.metrics);
+  const [only] = optimized;
+  if (optimized.length !== 1 || !only || count === 0) return { count, ...ends, best: null };
+  const plain = experiment.metrics.every((metric) => metric.threshold === null);
+  const best = plain
+    ? await bestObservationOf(db, experiment.id, only)
+    : (bestObservations(await allObservations(db, experiment.id), experiment.metrics)[0] ?? null);
+  return { count, ...ends, best };
 }

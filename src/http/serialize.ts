@@ -1,4 +1,3 @@
-import { bestObservations, optimizedMetrics } from '../domain/best.ts';
 import { currentAssignments } from '../domain/space.ts';
 import type {
   ClientRecord,
@@ -128,12 +127,12 @@ export interface ProgressFacts {
   count: number;
   first: ObservationRecord | null;
   last: ObservationRecord | null;
-  all: ObservationRecord[];
+  /** The best observation; null without one, or with more than one optimized metric. */
+  best: ObservationRecord | null;
 }
 
 export function progressObject(experiment: ExperimentDef, facts: ProgressFacts) {
-  const single = optimizedMetrics(experiment.metrics).length === 1;
-  const best = single ? (bestObservations(facts.all, experiment.metrics)[0] ?? null) : null;
+  const { best } = facts;
   const shown = (observation: ObservationRecord | null) =>
     observation ? observationObject(experiment, observation) : null;
   return {

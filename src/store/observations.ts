@@ -99,6 +99,33 @@ export async function allObservations(db: Db, experimentId: string): Promise<Obs
   return rows.map(toObservation);
 }
 
+/** The first and the last live observation, for an experiment's progress. */
+export async function observationEnds(db: Db, experimentId: string) {
+  const where = live(experimentId);
+  const [first, last] = await Promise.all([
+    db.observation.findFirst({ where, orderBy: { id: 'asc' }, include: withValues }),
+    db.observation.findFirst({ where, orderBy: { id: 'desc' }, include: withValues }),
+  ]);
+  return { first: first ? toObservation(first) : null, last: last ? toObservation(last) : null };
+}
+
+/** The successful observation with the best value of one metric; ties go to the earliest. */
+export async function bestObservationOf(
+  db: Db,
+  experimentId: string,
+  metric: { id: string; objective: 'maximize' | 'minimize' },
+): Promise<ObservationRecord | null> {
+  const row = await db.observationValue.findFirst({
+    where: { metricId: toId(metric.id), observation: { ...live(experimentId), failed: false } },
+    orderBy: [
+      { value: metric.objective === 'maximize' ? 'desc' : 'asc' },
+      { observationId: 'asc' },
+    ],
+    include: { observation: { include: withValues } },
+  });
+  return row ? toObservation(row.observation) : null;
+}
+
 export async function countObservations(db: Db, experimentId: string): Promise<number> {
   return db.observation.count({ where: live(experimentId) });
 }

@@ -29,7 +29,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
 
   const show = async (id: string, request: Parameters<typeof requireAuth>[0]) => {
     const experiment = await loadExperiment(prisma, request, id);
-    return experimentObject(experiment, await progressFacts(prisma, experiment.id));
+    return experimentObject(experiment, await progressFacts(prisma, experiment));
   };
 
   const create = async (
@@ -38,7 +38,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
   ) => {
     const auth = requireAuth(request);
     const experiment = await createExperiment(prisma, newExperiment(body, auth));
-    return experimentObject(experiment, { count: 0, first: null, last: null, all: [] });
+    return experimentObject(experiment, { count: 0, first: null, last: null, best: null });
   };
 
   const list = async (
@@ -50,7 +50,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     const page = await listExperiments(prisma, auth.client.id, filter, pageRequest(query));
     const data = [];
     for (const experiment of page.data) {
-      data.push(experimentObject(experiment, await progressFacts(prisma, experiment.id)));
+      data.push(experimentObject(experiment, await progressFacts(prisma, experiment)));
     }
     return {
       object: 'pagination' as const,
