@@ -9,14 +9,30 @@ import { openDatabase } from './store/database.ts';
 // sure a token exists, listen. SIGTERM and SIGINT stop taking requests, let
 // the ones in flight finish, then close the database.
 
+// Log lines are written asynchronously: a synchronous write per request
+// holds the event loop when stdout is a slow pipe. Exits flush first.
+const logDestination = pino.destination({ dest: 1, sync: false });
+
 function createLogger(level: string) {
-  return pino({
-    level,
-    redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.token'],
-      remove: true,
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.token'],
+        remove: true,
+      },
     },
-  });
+    logDestination,
+  );
+}
+
+function exit(code: number): never {
+  try {
+    logDestination.flushSync();
+  } catch {
+    // Nothing was buffered, or stdout is gone: exiting is all that is left.
+  }
+  process.exit(code);
 }
 
 async function main(): Promise<void> {
@@ -58,11 +74,11 @@ async function main(): Promise<void> {
       .then(() => database.close())
       .then(() => {
         logger.info({}, 'stopped');
-        process.exit(0);
+        exit(0);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'stop failed');
-        process.exit(1);
+        exit(1);
       });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -76,5 +92,5 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `argmax: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exit(1);
+  exit(1);
 });

@@ -4,7 +4,7 @@ import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
 import { findExperimentById } from '../store/experiments.ts';
 import { allObservations, countObservations } from '../store/observations.ts';
-import { claimPoolEntry, writePool } from '../store/pool.ts';
+import { claimPoolEntry, type PoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
 import {
   claimExpiredSuggestion,
@@ -126,24 +126,37 @@ export class SuggestionService {
     // A pool fewer observations behind than the workers running in parallel is
     // as fresh as parallel work allows.
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, open.length + 1);
+    let stale: PoolEntry | null = null;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const entry = await claimPoolEntry(this.prisma, experiment.id);
-      if (!entry || observed - entry.version > parallel - 1) break;
-      const created = await this.create(experiment, {
-        assignments: entry.assignments,
-        metadata: null,
-        source: poolSource(experiment),
-        openKey: assignmentsKey(entry.assignments),
-      });
+      if (!entry) break;
+      if (observed - entry.version > parallel - 1) {
+        stale = entry;
+        break;
+      }
+      const created = await this.fromEntry(experiment, entry);
       if (created) return created;
     }
 
     const refresh = this.refresh(experiment.id);
     // Sequential work waits for the point that uses its latest observation;
     // parallel workers take a quick point and leave the optimizer running.
-    if (!options.wait || (parallel > 1 && observed > 0)) return null;
-    await withTimeout(refresh, this.options.timeBudgetMs * 2);
-    return this.fromPool(experiment, { wait: false });
+    if (options.wait && !(parallel > 1 && observed > 0)) {
+      await withTimeout(refresh, this.options.timeBudgetMs * 2);
+      const fresh = await this.fromPool(experiment, { wait: false });
+      if (fresh) return fresh;
+    }
+    // The optimizer is busy: a point chosen from slightly older data beats a random one.
+    return stale ? this.fromEntry(experiment, stale) : null;
+  }
+
+  private fromEntry(experiment: ExperimentDef, entry: PoolEntry) {
+    return this.create(experiment, {
+      assignments: entry.assignments,
+      metadata: null,
+      source: poolSource(experiment),
+      openKey: assignmentsKey(entry.assignments),
+    });
   }
 
   /** A random point, never an error: the optimizer failed, was too slow, or the space is full. */
