@@ -39,6 +39,8 @@ export interface AcquisitionInput {
   candidates: number;
   /** Local refinements and their L-BFGS-B iterations. */
   refine: { starts: number; iterations: number };
+  /** Points this step must not return (the incumbent's neighbourhood, when exploring). */
+  excluded?: (u: Float64Array) => boolean;
 }
 
 export interface AcquisitionResult {
@@ -107,6 +109,7 @@ const work = { buffer: new Float64Array(0) };
 function score(input: AcquisitionInput, u: Float64Array): Candidate {
   const n = input.post.data.n;
   if (work.buffer.length < n) work.buffer = new Float64Array(2 * n);
+  if (input.excluded?.(u) === true) return { u, value: -Infinity };
   const { mu, variance } = predict(input.post, u, work.buffer);
   const value = logExpectedImprovement(mu, Math.sqrt(variance), input.best).value;
   return { u, value };

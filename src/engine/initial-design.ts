@@ -9,6 +9,9 @@ export interface EngineState {
   sobolSeed: number;
   hyperparameters?: number[];
   fittedAt?: number;
+  /** The same for the model away from a stalled incumbent (see stagnation.ts). */
+  awayHyperparameters?: number[];
+  awayFittedAt?: number;
 }
 
 /**
@@ -30,6 +33,10 @@ export function readState(warmStart: unknown, random: () => number): EngineState
         state.hyperparameters = s.hyperparameters;
       }
       if (typeof s.fittedAt === 'number') state.fittedAt = s.fittedAt;
+      if (Array.isArray(s.awayHyperparameters) && s.awayHyperparameters.every(Number.isFinite)) {
+        state.awayHyperparameters = s.awayHyperparameters;
+      }
+      if (typeof s.awayFittedAt === 'number') state.awayFittedAt = s.awayFittedAt;
       return state;
     }
   }

@@ -1,4 +1,4 @@
-import { maximizeAcquisition } from './acquisition.ts';
+import { maximizeAcquisition, type AcquisitionResult } from './acquisition.ts';
 import { diagnostics } from './diagnostics.ts';
 import { fitHyperparameters } from './fit.ts';
 import {
@@ -17,6 +17,13 @@ import {
   type EngineState,
 } from './initial-design.ts';
 import { randomInt } from './random.ts';
+import {
+  excludedNear,
+  LOG_EI_EXHAUSTED,
+  shouldExplore,
+  stallLength,
+  stallSteps,
+} from './stagnation.ts';
 import { encode, pointKey, type Space } from './space.ts';
 import { transformOutputs } from './transform.ts';
 import type { Assignments, SuggestDiagnostics, SuggestRequest, SuggestResult } from './types.ts';
@@ -57,7 +64,7 @@ function suggestWithModel(input: OfflineInput): SuggestResult {
   const deadline = input.start + request.timeBudgetMs;
   const expired = (): boolean => request.clock() >= deadline;
   const state = readState(request.warmStart, request.random);
-  const data = trainingData(space, request);
+  const data = trainingData(space, request.observations);
   const d = diagnostics('gaussian-process', request, input.start);
 
   const fitted = fitModel(data, state, request, expired);
@@ -73,26 +80,25 @@ function suggestWithModel(input: OfflineInput): SuggestResult {
   }
 
   const points: Assignments[] = [];
-  const best = incumbentValue(post, data.successes);
+  const top = incumbents(data, 5);
+  let nextState = fitted.state;
   for (let k = 0; k < input.count; k++) {
-    const result = maximizeAcquisition({
-      space,
-      post,
-      best,
-      random: request.random,
-      used,
-      incumbents: incumbents(data, 5),
-      expired,
-      candidates: candidateCount(post.data.n, space.dim),
-      refine: post.data.n > 300 ? { starts: 3, iterations: 20 } : { starts: 5, iterations: 40 },
-    });
+    let result = acquire(input, globalModel(data, post, top), used, expired);
+    if (k === 0 && result.logEi < LOG_EI_EXHAUSTED) {
+      const away = awayModel(input, data, { post, state: fitted.state }, expired);
+      if (away !== null) {
+        d.notes.push(away.note);
+        nextState = away.state ?? nextState;
+        result = acquire(input, away, used, expired);
+      }
+    }
     d.timedOut ||= result.timedOut;
     if (result.duplicate) d.notes.push('every point of the space has been used; repeating one');
     points.push(result.point);
     used.add(pointKey(space, result.point));
     post = believe(post, result.features);
   }
-  return { points, diagnostics: d, state: fitted.state };
+  return { points, diagnostics: d, state: nextState };
 }
 
 interface TrainingData extends GpData {
@@ -100,9 +106,147 @@ interface TrainingData extends GpData {
   successes: number;
 }
 
-function trainingData(space: Space, request: SuggestRequest): TrainingData {
-  const ok = request.observations.filter(isSuccess);
-  const failed = request.observations.filter((o) => !isSuccess(o));
+function acquire(
+  input: OfflineInput,
+  model: AcquisitionModel,
+  used: Set<string>,
+  expired: () => boolean,
+): AcquisitionResult {
+  const { request, space } = input;
+  const n = model.post.data.n;
+  return maximizeAcquisition({
+    space,
+    post: model.post,
+    best: model.best,
+    random: request.random,
+    used,
+    incumbents: model.incumbents,
+    expired,
+    candidates: candidateCount(n, space.dim),
+    refine: n > 300 ? { starts: 3, iterations: 20 } : { starts: 5, iterations: 40 },
+    ...(model.excluded === undefined ? {} : { excluded: model.excluded }),
+  });
+}
+
+interface AcquisitionModel {
+  post: Posterior;
+  best: number;
+  incumbents: Float64Array[];
+  excluded?: (u: Float64Array) => boolean;
+  note: string;
+  /** The engine state with this model's hyperparameters, when it has its own. */
+  state?: EngineState;
+}
+
+function globalModel(data: TrainingData, post: Posterior, top: Float64Array[]): AcquisitionModel {
+  return { post, best: incumbentValue(post, data.successes), incumbents: top, note: '' };
+}
+
+/**
+ * After a stall (see stagnation.ts), a model of the rest of the space: the
+ * observations outside the incumbent's neighbourhood, with their own output
+ * transform and hyperparameters, so that the dense sampling of one basin sets
+ * neither the lengthscales nor the incumbent that EI must beat elsewhere.
+ * Null when this step should not explore or too few observations lie outside.
+ */
+function awayModel(
+  input: OfflineInput,
+  data: TrainingData,
+  global: { post: Posterior; state: EngineState },
+  expired: () => boolean,
+): AcquisitionModel | null {
+  const { request, space } = input;
+  // A pending point, believed at the mean, is expected to gain nothing.
+  const stall = stallLength(data.y, data.successes) + request.pending.length;
+  if (!shouldExplore(stall, space.dim)) return null;
+  const outside = outsideConverged(space, request.observations, global.post);
+  if (outside === null) return null;
+  const { rest, excluded } = outside;
+
+  const fitted = fitAway(rest, global.state, request.random, expired);
+  let away = fitted.post;
+  for (const a of request.pending) {
+    const u = encode(space, a);
+    if (!excluded(u)) away = believe(away, u);
+  }
+  return {
+    post: away,
+    best: incumbentValue(away, rest.successes),
+    incumbents: incumbents(rest, 5),
+    excluded,
+    note: `no progress in ${stall} observations; searching away from the best`,
+    state: fitted.state,
+  };
+}
+
+/** The away model's fit, on the same refit schedule as the global one (see fitModel). */
+function fitAway(
+  rest: TrainingData,
+  state: EngineState,
+  random: () => number,
+  expired: () => boolean,
+): { post: Posterior; state: EngineState } {
+  const cached = state.awayHyperparameters;
+  const warm =
+    cached !== undefined && cached.length === thetaSize(rest.D) ? Float64Array.from(cached) : null;
+  const fittedAt = warm === null ? 0 : (state.awayFittedAt ?? 0);
+  const interval = rest.n < 20 ? 1 : Math.ceil(rest.n / 10);
+  const due = warm === null || Math.abs(rest.n - fittedAt) >= interval;
+  const theta = due
+    ? fitHyperparameters(fitSubset(rest, random), {
+        random,
+        warm,
+        restarts: warm === null ? 1 : 0,
+        maxIterations: 50,
+        shouldStop: expired,
+      }).theta
+    : warm;
+  const post = factorize(rest, theta);
+  const next: EngineState = {
+    ...state,
+    awayHyperparameters: Array.from(post.theta),
+    awayFittedAt: due ? rest.n : fittedAt,
+  };
+  return { post, state: next };
+}
+
+/**
+ * The observations outside every converged basin: the incumbent's neighbourhood,
+ * then, while the best of what remains has stalled too, that one's neighbourhood,
+ * and so on (at most MAX_BASINS), so that a basin left behind is not refined again.
+ */
+function outsideConverged(
+  space: Space,
+  observations: SuggestRequest['observations'],
+  post: Posterior,
+): { rest: TrainingData; excluded: (u: Float64Array) => boolean } | null {
+  const regions: ((u: Float64Array) => boolean)[] = [];
+  const excluded = (u: Float64Array): boolean => regions.some((inside) => inside(u));
+  let rest = trainingData(space, observations);
+  for (let basin = 0; basin < MAX_BASINS; basin++) {
+    const center = incumbents(rest, 1)[0];
+    if (center === undefined) return null;
+    if (basin > 0 && stallLength(rest.y, rest.successes) < stallSteps(space.dim)) break;
+    regions.push(excludedNear(post, center));
+    const outside = observations.filter((o) => !excluded(encode(space, o.assignments)));
+    const next = trainingData(space, outside);
+    if (next.successes < MIN_AWAY_POINTS + space.dim) {
+      regions.pop();
+      return basin === 0 ? null : { rest, excluded };
+    }
+    rest = next;
+  }
+  return { rest, excluded };
+}
+
+const MAX_BASINS = 3;
+
+/** Observations outside the incumbent's neighbourhood needed, beyond one per dimension. */
+const MIN_AWAY_POINTS = 4;
+
+function trainingData(space: Space, observations: SuggestRequest['observations']): TrainingData {
+  const ok = observations.filter(isSuccess);
+  const failed = observations.filter((o) => !isSuccess(o));
   const transformed = transformOutputs(
     ok.map((o) => o.value as number),
     ok.map((o) => o.noise),
@@ -157,7 +301,7 @@ function fitModel(
   }
   const post = factorize(data, theta);
   const next: EngineState = {
-    sobolSeed: state.sobolSeed,
+    ...state,
     hyperparameters: Array.from(post.theta),
     fittedAt: due ? data.n : fittedAt,
   };
