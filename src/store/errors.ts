@@ -23,6 +23,7 @@ const unavailableCodes = new Set([
   'P1008', // Prisma: operations timed out
   'P1017', // Prisma: server closed the connection
   'P2024', // Prisma: timed out fetching a connection
+  'P2028', // Prisma: the transaction's connection went away or timed out
 ]);
 
 const connectionMessages = [
@@ -32,6 +33,7 @@ const connectionMessages = [
   /server closed the connection/i,
   /Connection terminated unexpectedly/i,
   /the database system is (shutting down|starting up)/i,
+  /Transaction already closed/i,
 ];
 
 /**
