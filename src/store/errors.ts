@@ -34,6 +34,8 @@ const connectionMessages = [
   /Connection terminated unexpectedly/i,
   /the database system is (shutting down|starting up)/i,
   /Transaction already closed/i,
+  // pg, for a pooled client whose connection broke inside a transaction.
+  /has encountered a connection error and is not queryable/i,
 ];
 
 /**

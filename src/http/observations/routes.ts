@@ -63,7 +63,13 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
   app.addHook('onSend', async (request, reply, payload) => {
     const { id } = request.params as { id?: string };
     if (request.method === 'GET' || reply.statusCode >= 300 || id === undefined) return payload;
-    await touchExperiment(prisma, id);
+    try {
+      await touchExperiment(prisma, id);
+    } catch (error) {
+      // The write itself has committed (with its idempotency answer): failing
+      // now would turn a kept observation into an error that invites a retry.
+      request.log.warn({ err: error, experiment: id }, 'could not move the experiment time');
+    }
     context.suggestions.observationsChanged(id);
     return payload;
   });
