@@ -42,6 +42,19 @@ export async function loadExperiment(
   return experiment;
 }
 
+/** The experiment and one of its objects by path ids; a missing or foreign one answers 404. */
+export async function loadChild<T>(
+  db: Db,
+  request: FastifyRequest,
+  ids: { experiment: string; child: string },
+  child: { what: string; find: (db: Db, experimentId: string, id: string) => Promise<T | null> },
+): Promise<{ experiment: ExperimentDef; child: T }> {
+  const experiment = await loadExperiment(db, request, ids.experiment);
+  const found = await child.find(db, experiment.id, pathIdOf(ids.child, child.what));
+  if (found === null) throw notFound(child.what, ids.child);
+  return { experiment, child: found };
+}
+
 /** Writes go to active experiments only; a deleted one must be revived first. */
 export function requireActive(experiment: ExperimentDef): void {
   if (experiment.state === 'deleted') {

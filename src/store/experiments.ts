@@ -4,19 +4,13 @@ import { toExperiment } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, Prisma, toId } from './prisma.ts';
 
-export interface NewExperiment {
-  clientId: string;
-  name: string;
-  type: ExperimentDef['type'];
-  development: boolean;
-  observationBudget: number | null;
-  parallelBandwidth: number | null;
-  numSolutions: number | null;
-  leaseSeconds: number | null;
-  metadata: Metadata | null;
-  parameters: ParameterDef[];
+/** An experiment before it is stored: the record less what the database assigns. */
+export type NewExperiment = Omit<
+  ExperimentDef,
+  'id' | 'state' | 'created' | 'updated' | 'metrics'
+> & {
   metrics: NewMetric[];
-}
+};
 
 const withSpace = { parameters: true, metrics: true } as const;
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../errors.ts';
 import { bestObservations } from '../../domain/best.ts';
 import type { ExperimentDef } from '../../domain/types.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
@@ -17,9 +16,9 @@ import type { Db } from '../../store/prisma.ts';
 import { closeSuggestions, findSuggestion } from '../../store/suggestions.ts';
 import {
   type AppContext,
+  loadChild,
   loadExperiment,
   pageRequest,
-  pathIdOf,
   requireActive,
 } from '../context.ts';
 import { observationOutput } from '../experiments/schemas.ts';
@@ -154,11 +153,12 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
     request: Parameters<typeof loadExperiment>[1],
     params: z.infer<typeof observationParams>,
   ) => {
-    const experiment = await loadExperiment(prisma, request, params.id);
-    const id = pathIdOf(params.observation, 'observation');
-    const observation = await findObservation(prisma, experiment.id, id);
-    if (!observation) throw notFound('observation', params.observation);
-    return { experiment, observation };
+    const ids = { experiment: params.id, child: params.observation };
+    const found = await loadChild(prisma, request, ids, {
+      what: 'observation',
+      find: findObservation,
+    });
+    return { experiment: found.experiment, observation: found.child };
   };
 
   app.get(

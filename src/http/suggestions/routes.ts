@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, badRequest, notFound } from '../../errors.ts';
+import { ApiError, badRequest } from '../../errors.ts';
 import { checkAssignments } from '../../domain/space.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
 import {
@@ -17,9 +17,9 @@ import {
 } from '../../store/suggestions.ts';
 import {
   type AppContext,
+  loadChild,
   loadExperiment,
   pageRequest,
-  pathIdOf,
   requireActive,
 } from '../context.ts';
 import { deleted, errorBody, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
@@ -142,11 +142,12 @@ export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     request: Parameters<typeof loadExperiment>[1],
     params: z.infer<typeof suggestionParams>,
   ) => {
-    const experiment = await loadExperiment(prisma, request, params.id);
-    const id = pathIdOf(params.suggestion, 'suggestion');
-    const suggestion = await findSuggestion(prisma, experiment.id, id);
-    if (!suggestion) throw notFound('suggestion', params.suggestion);
-    return { experiment, suggestion };
+    const ids = { experiment: params.id, child: params.suggestion };
+    const found = await loadChild(prisma, request, ids, {
+      what: 'suggestion',
+      find: findSuggestion,
+    });
+    return { experiment: found.experiment, suggestion: found.child };
   };
 
   app.get(
@@ -278,11 +279,10 @@ export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     request: Parameters<typeof loadExperiment>[1],
     params: z.infer<typeof queuedParams>,
   ) => {
-    const experiment = await loadExperiment(prisma, request, params.id);
-    const id = pathIdOf(params.queued, 'queued suggestion');
-    const queued = await findQueuedSuggestion(prisma, experiment.id, id);
-    if (!queued) throw notFound('queued suggestion', params.queued);
-    return { experiment, queued };
+    const ids = { experiment: params.id, child: params.queued };
+    const child = { what: 'queued suggestion', find: findQueuedSuggestion };
+    const found = await loadChild(prisma, request, ids, child);
+    return { experiment: found.experiment, queued: found.child };
   };
 
   app.get(
