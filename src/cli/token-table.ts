@@ -1,6 +1,7 @@
 import type { TokenView } from '../service/control.ts';
+import { formatTable } from './table.ts';
 
-// The table `token list` prints: one row a token, columns padded to their widest cell.
+// The table `token list` prints: one row a token.
 
 const columns: { title: string; cell: (token: TokenView) => string }[] = [
   { title: 'ID', cell: (token) => token.id },
@@ -21,19 +22,8 @@ function timeOf(iso: string | null): string {
 export function formatTokenTable(tokens: readonly TokenView[]): string {
   if (tokens.length === 0) return 'no tokens\n';
 
-  const rows = [
-    columns.map((column) => column.title),
-    ...tokens.map((token) => columns.map((column) => column.cell(token))),
-  ];
-  const widths = columns.map((_, index) =>
-    Math.max(...rows.map((row) => (row[index] ?? '').length)),
+  return formatTable(
+    columns,
+    tokens.map((token) => columns.map((column) => column.cell(token))),
   );
-
-  const lines = rows.map((row) =>
-    row
-      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${lines.join('\n')}\n`;
 }
