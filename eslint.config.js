@@ -87,8 +87,8 @@ export default tseslint.config(
     },
   },
   {
-    // Command-line entry points and benchmarks print to the terminal by design.
-    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    // Command-line entry points, benchmarks and examples print to the terminal by design.
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );
