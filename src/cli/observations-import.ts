@@ -1,7 +1,7 @@
 import { CsvError, parseCsv, type CsvRecord } from './csv.ts';
 import { allColumns, checkLayout, metricColumn, stddevSuffix } from './observations-csv.ts';
 import type {
-  ObservationInput,
+  NewObservation,
   WireExperiment,
   WireMetadata,
   WireMetric,
@@ -13,7 +13,7 @@ import type {
 // nothing. Each problem names its row, its column and what the column accepts.
 
 export type ImportResult =
-  | { kind: 'observations'; observations: ObservationInput[] }
+  | { kind: 'observations'; observations: NewObservation[] }
   | { kind: 'problems'; problems: string[] };
 
 /** More problems than this are counted, not listed. */
@@ -39,7 +39,7 @@ export function readObservationsCsv(text: string, experiment: WireExperiment): I
   if (headerProblems.length > 0) return problems(headerProblems);
 
   const found: string[] = [];
-  const observations: ObservationInput[] = [];
+  const observations: NewObservation[] = [];
   rows.forEach((record, index) => {
     const row = new Row(record, index + 1, header.fields);
     const observation = readRow(row, experiment);
@@ -126,16 +126,16 @@ class Row {
   }
 }
 
-function readRow(row: Row, experiment: WireExperiment): ObservationInput | null {
+function readRow(row: Row, experiment: WireExperiment): NewObservation | null {
   if (row.problems.length > 0) return null;
-  const assignments: ObservationInput['assignments'] = {};
+  const assignments: NewObservation['assignments'] = {};
   for (const parameter of experiment.parameters) {
     const value = assignmentOf(row, parameter);
     if (value !== undefined) assignments[parameter.name] = value;
   }
 
   const failed = failedOf(row);
-  const observation: ObservationInput = { assignments };
+  const observation: NewObservation = { assignments };
   if (failed) {
     observation.failed = true;
     noValues(row, experiment.metrics);
@@ -234,7 +234,7 @@ function noValues(row: Row, metrics: readonly WireMetric[]): void {
   }
 }
 
-function valueOf(row: Row, metric: WireMetric): NonNullable<ObservationInput['values']>[number] {
+function valueOf(row: Row, metric: WireMetric): NonNullable<NewObservation['values']>[number] {
   const column = metricColumn(metric);
   const text = row.cell(column);
   const value = numberOf(text);
@@ -242,7 +242,7 @@ function valueOf(row: Row, metric: WireMetric): NonNullable<ObservationInput['va
     const what = text === '' ? 'empty' : `${JSON.stringify(text)} is not a number`;
     row.problem(column, `${what}; accepted: a number, or set failed to true for a failed run`);
   }
-  const entry: NonNullable<ObservationInput['values']>[number] = {
+  const entry: NonNullable<NewObservation['values']>[number] = {
     name: metric.name,
     value: value ?? 0,
   };

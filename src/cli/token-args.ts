@@ -1,4 +1,11 @@
 import { tokenCommand, type TokenCommand } from '../service/control.ts';
+import {
+  noPositionals,
+  parseSubcommand,
+  UsageError,
+  type OptionSpec,
+  type Parsed,
+} from './options.ts';
 
 // The token command's arguments: a command name, then its options and arguments. Every mistake
 // is named in a usage error, which the command reports with exit code 2.
@@ -6,12 +13,9 @@ import { tokenCommand, type TokenCommand } from '../service/control.ts';
 const commandNames = ['create', 'list', 'revoke'] as const;
 type CommandName = (typeof commandNames)[number];
 
-export type ParsedArguments =
-  | { kind: 'help'; text: string }
-  | { kind: 'command'; command: TokenCommand }
-  | { kind: 'usage-error'; message: string; usage: string };
+export type ParsedArguments = Parsed<TokenCommand>;
 
-export const generalUsage = `Usage: npm run token -- <command> [options]
+export const generalUsage = `Usage: argmax token <command> [options]
 
 Manages API tokens. Reads DATABASE_URL and DATA_DIR as the server does, and works while the
 server runs.
@@ -23,11 +27,11 @@ Commands:
                       list tokens (never their values)
   revoke ID           revoke the token with this id
 
-Run "npm run token -- <command> --help" for the options of a command.
+Run "argmax token <command> --help" for the options of a command.
 `;
 
 const commandUsage: Record<CommandName, string> = {
-  create: `Usage: npm run token -- create --client NAME [--development] [--admin] [--expires SECONDS]
+  create: `Usage: argmax token create --client NAME [--development] [--admin] [--expires SECONDS]
 
 Creates a token for the client NAME, and the client when it does not exist yet, and prints the
 token's value alone on standard output. The value is shown only this once.
@@ -40,7 +44,7 @@ Options:
   --expires SECONDS   the token stops working this many seconds from now (default: never)
   -h, --help          show this help
 `,
-  list: `Usage: npm run token -- list [--client NAME]
+  list: `Usage: argmax token list [--client NAME]
 
 Lists tokens, newest first: id, client, hint (the first characters of the value), permissions,
 development, created, expires and revoked. Token values are never shown.
@@ -49,7 +53,7 @@ Options:
   --client NAME       only the tokens of this client
   -h, --help          show this help
 `,
-  revoke: `Usage: npm run token -- revoke ID
+  revoke: `Usage: argmax token revoke ID
 
 Revokes the token with this id (as "list" shows it): it stops working at once.
 
@@ -59,7 +63,7 @@ Options:
 };
 
 /** Per command: its options, and whether each takes a value. */
-const optionsOf: Record<CommandName, Record<string, boolean>> = {
+const optionsOf: Record<CommandName, OptionSpec> = {
   create: { client: true, development: false, admin: false, expires: true },
   list: { client: true },
   revoke: {},
@@ -72,100 +76,14 @@ const sourceOf: Record<string, string> = {
   id: 'ID',
 };
 
-class UsageError extends Error {}
-
 export function parseTokenArguments(argv: readonly string[]): ParsedArguments {
-  const [first, ...rest] = argv;
-  if (first === undefined) return usageError('no command given', generalUsage);
-  if (first === 'help' || first === '--help' || first === '-h') return helpFor(rest[0]);
-  if (!isCommandName(first)) {
-    const problem = first.startsWith('-')
-      ? `unknown option ${first}: options come after the command`
-      : `unknown command ${JSON.stringify(first)}: the commands are create, list and revoke`;
-    return usageError(problem, generalUsage);
-  }
-
-  const usage = commandUsage[first];
-  try {
-    const { values, positionals } = scanOptions(first, rest);
-    if (values.has('help')) return { kind: 'help', text: usage };
-    return { kind: 'command', command: validated(buildCommand(first, values, positionals)) };
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message, usage);
-    throw error;
-  }
-}
-
-function helpFor(name: string | undefined): ParsedArguments {
-  if (name === undefined) return { kind: 'help', text: generalUsage };
-  if (isCommandName(name)) return { kind: 'help', text: commandUsage[name] };
-  return usageError(`unknown command ${JSON.stringify(name)}`, generalUsage);
-}
-
-const usageError = (message: string, usage: string): ParsedArguments => ({
-  kind: 'usage-error',
-  message,
-  usage,
-});
-
-const isCommandName = (name: string): name is CommandName =>
-  (commandNames as readonly string[]).includes(name);
-
-interface Scanned {
-  values: Map<string, string | true>;
-  positionals: string[];
-}
-
-/** Reads `--name`, `--name value`, `--name=value`, `-h`, and `--` before plain arguments. */
-function scanOptions(command: CommandName, args: readonly string[]): Scanned {
-  const known = optionsOf[command];
-  const values = new Map<string, string | true>();
-  const positionals: string[] = [];
-
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? '';
-    if (arg === '--') {
-      positionals.push(...args.slice(index + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      values.set('help', true);
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-
-    const [name, inline] = splitOption(arg, command);
-    if (values.has(name)) throw new UsageError(`--${name} is given more than once`);
-    const takesValue = known[name] ?? unknownOption(arg, command);
-    if (!takesValue) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      values.set(name, true);
-      continue;
-    }
-
-    const value = inline ?? args[index + 1];
-    if (inline === undefined) index += 1;
-    if (value === undefined || value.startsWith('--')) {
-      throw new UsageError(`--${name} needs a value`);
-    }
-    values.set(name, value);
-  }
-  return { values, positionals };
-}
-
-function splitOption(arg: string, command: CommandName): [string, string | undefined] {
-  if (!arg.startsWith('--')) unknownOption(arg, command);
-  const equals = arg.indexOf('=');
-  return equals === -1 ? [arg.slice(2), undefined] : [arg.slice(2, equals), arg.slice(equals + 1)];
-}
-
-function unknownOption(arg: string, command: CommandName): never {
-  const known = Object.keys(optionsOf[command]).map((name) => `--${name}`);
-  const accepted = known.length === 0 ? 'it takes none' : `it takes ${known.join(', ')}`;
-  throw new UsageError(`unknown option ${arg} for ${command}: ${accepted}`);
+  return parseSubcommand(argv, {
+    names: commandNames,
+    usage: generalUsage,
+    usageOf: commandUsage,
+    optionsOf,
+    build: (name, { values, positionals }) => validated(buildCommand(name, values, positionals)),
+  });
 }
 
 function buildCommand(
@@ -196,12 +114,6 @@ function buildCommand(
         throw new UsageError(`revoke takes one ID; also given: ${extra.join(' ')}`);
       return { command, id };
     }
-  }
-}
-
-function noPositionals(command: CommandName, positionals: string[]): void {
-  if (positionals.length > 0) {
-    throw new UsageError(`${command} takes no arguments; given: ${positionals.join(' ')}`);
   }
 }
 

@@ -4,9 +4,9 @@ import { executeTokenCommand } from './token-backend.ts';
 import { parseTokenArguments } from './token-args.ts';
 import { formatTokenTable } from './token-table.ts';
 
-// `npm run token -- create | list | revoke`: manages API tokens on the database the server
-// uses, also while it runs. Exit codes: 0 done, 1 the command failed, 2 a usage or
-// configuration mistake.
+// `argmax token create | list | revoke`: manages API tokens on the database the server uses,
+// also while it runs. Exit codes: 0 done, 1 the command failed, 2 a usage or configuration
+// mistake.
 
 function describeCreated(result: Extract<TokenCommandResult, { command: 'create' }>): string {
   const { token } = result;
@@ -32,7 +32,7 @@ function print(result: TokenCommandResult): void {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function tokenMain(argv: readonly string[]): Promise<number> {
   const parsed = parseTokenArguments(argv);
   switch (parsed.kind) {
     case 'help':
@@ -65,5 +65,3 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -61,7 +61,7 @@ export interface WireBestAssignments {
 }
 
 /** What one row of an import sends: the batch route's observation. */
-export interface ObservationInput {
+export interface NewObservation {
   assignments: Record<string, number | string>;
   values?: { name: string | null; value: number; value_stddev?: number }[];
   failed?: boolean;

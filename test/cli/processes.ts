@@ -2,8 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-// Real processes for the command-line tests: the token command and the server, each started
-// the way `npm run` starts them (through tsx), with an environment of the test's choosing.
+// Real processes for the command-line tests: the `argmax` command, started through its bin as
+// npx starts it, and the server, started the way `npm start` starts it (through tsx), each with
+// an environment of the test's choosing.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,7 +15,16 @@ export interface Finished {
 }
 
 /** The variables the server and the command read, cleared, so the caller's shell cannot leak in. */
-const cleared = ['DATABASE_URL', 'DATA_DIR', 'ARGMAX_TOKEN', 'PORT', 'HOST', 'LOG_LEVEL'];
+const cleared = [
+  'DATABASE_URL',
+  'DATA_DIR',
+  'ARGMAX_TOKEN',
+  'ARGMAX_URL',
+  'PORT',
+  'HOST',
+  'LOG_LEVEL',
+  'NO_COLOR',
+];
 
 function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
@@ -30,6 +40,43 @@ function start(script: string, args: string[], env: Record<string, string>): Chi
   });
 }
 
+/** The bin that package.json names, which node starts without tsx preloaded. */
+export const bin = fileURLToPath(new URL('../../src/cli/argmax.mjs', import.meta.url));
+
+export interface RunOptions {
+  /** Written to the command's standard input, which is otherwise empty. */
+  input?: string;
+  /** The working directory (the repository's root by default). */
+  cwd?: string;
+}
+
+/** Runs `argmax ...args` to its end. */
+export function runArgmax(
+  args: string[],
+  env: Record<string, string>,
+  options: RunOptions = {},
+): Promise<Finished> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    env: environment(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end(options.input ?? '');
+  return finished(child);
+}
+
+function finished(child: ChildProcess): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Leaves a socket file at `path` that nobody listens on, as a killed server does; its pid. */
 export function leaveStaleSocket(path: string): number {
   const listen = `require('node:net').createServer().listen(${JSON.stringify(path)}, () =>
@@ -41,18 +88,9 @@ export function leaveStaleSocket(path: string): number {
   return child.pid;
 }
 
-/** Runs `npm run token -- ...args` to its end. */
+/** Runs `argmax token ...args` to its end. */
 export function runToken(args: string[], env: Record<string, string>): Promise<Finished> {
-  const child = start('src/cli/token.ts', args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runArgmax(['token', ...args], env);
 }
 
 export interface RunningServer {
@@ -66,8 +104,25 @@ export interface RunningServer {
 }
 
 /** Starts `npm start` on a free port and resolves once it logs that it is serving. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = start('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ...env });
+export function startServer(env: Record<string, string>): Promise<RunningServer> {
+  return serving(start('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', ...env }));
+}
+
+/** Starts `argmax serve ...args` and resolves once it logs that it is serving. */
+export function startServe(
+  args: string[],
+  env: Record<string, string>,
+  options: RunOptions = {},
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], {
+    cwd: options.cwd ?? root,
+    env: environment(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return serving(child);
+}
+
+async function serving(child: ChildProcess): Promise<RunningServer> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   let stderr = '';
   let log = '';

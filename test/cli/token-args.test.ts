@@ -43,7 +43,7 @@ describe('the token command arguments', () => {
     expect(parseTokenArguments(['--help'])).toEqual({ kind: 'help', text: generalUsage });
     expect(parseTokenArguments(['help'])).toEqual({ kind: 'help', text: generalUsage });
     expect(parseTokenArguments(['help', 'revoke'])).toMatchObject({
-      text: expect.stringContaining('Usage: npm run token -- revoke ID'),
+      text: expect.stringContaining('Usage: argmax token revoke ID'),
     });
     expect(parseTokenArguments(['create', '-h'])).toMatchObject({
       text: expect.stringContaining('--expires SECONDS'),

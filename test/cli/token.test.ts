@@ -8,7 +8,7 @@ import { authenticate } from '../../src/store/tokens.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { leaveStaleSocket, runToken, startServer } from './processes.ts';
 
-// `npm run token` as real processes, on an embedded database with and without a running server,
+// `argmax token` as real processes, on an embedded database with and without a running server,
 // and on Postgres.
 
 const tokenLine = /^amx_[A-Za-z0-9_-]{43}\n$/;
@@ -46,7 +46,7 @@ describe('the token command', () => {
     const help = await runToken(['--help'], {});
 
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: npm run token -- <command> [options]');
+    expect(help.stdout).toContain('Usage: argmax token <command> [options]');
   });
 
   // test/cli/token-args.test.ts covers every usage mistake in-process; this one checks the exit.
@@ -57,7 +57,7 @@ describe('the token command', () => {
 
     expect(missing).toMatchObject({ code: 2, stdout: '' });
     expect(missing.stderr).toContain('create needs --client NAME');
-    expect(missing.stderr).toContain('Usage: npm run token -- create --client NAME');
+    expect(missing.stderr).toContain('Usage: argmax token create --client NAME');
     expect(existsSync(env.DATA_DIR)).toBe(false);
   });
 });
