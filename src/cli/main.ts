@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-import { experimentMain } from './experiment.ts';
-import { parseServeArguments, serveUsage, startServer } from './serve.ts';
-import { tokenMain } from './token.ts';
-
 // `argmax <command>`: the server, its tokens, and its experiments from the terminal. Exit codes
-// for every command: 0 done, 1 failed, 2 a usage mistake.
+// for every command: 0 done, 1 failed, 2 a usage mistake. Each command's module is loaded when
+// it runs: the experiment commands need only the API client, not the database's.
 
 export const usage = `Usage: argmax <command> [options]
 
@@ -25,6 +22,7 @@ function version(): string {
 }
 
 async function serve(argv: readonly string[]): Promise<number | null> {
+  const { parseServeArguments, serveUsage, startServer } = await import('./serve.ts');
   const parsed = parseServeArguments(argv, process.env, process.cwd());
   switch (parsed.kind) {
     case 'help':
@@ -47,9 +45,9 @@ async function main(argv: readonly string[]): Promise<number | null> {
     case 'serve':
       return serve(rest);
     case 'token':
-      return tokenMain(rest);
+      return (await import('./token.ts')).tokenMain(rest);
     case 'experiment':
-      return experimentMain(rest);
+      return (await import('./experiment.ts')).experimentMain(rest);
     case '-h':
     case '--help':
     case 'help':
