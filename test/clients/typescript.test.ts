@@ -305,12 +305,18 @@ describe('the callback form', () => {
     const experiment = await client.createOrResume(name, fields);
     let running = 0;
     let peak = 0;
+    // The first trials wait (at most 10 s) until four run at once; one worker alone would not.
+    const started = Date.now();
+    const allRunning = async () => {
+      while (peak < 4 && Date.now() - started < 10_000) await sleep(20);
+    };
 
     const summary = await experiment.run(
       async (assignments) => {
         running += 1;
         peak = Math.max(peak, running);
-        await sleep(150);
+        await allRunning();
+        await sleep(50);
         running -= 1;
         return score(assignments);
       },
@@ -372,32 +378,33 @@ describe('leases', () => {
     const abandoned = await client.createSuggestion(experiment);
     expect(abandoned.lease_expires).not.toBeNull();
 
-    await sleep(1300);
+    await sleep(1500);
     const offered = await client.createSuggestion(experiment);
     expect(offered).toMatchObject({ retry_of: abandoned.id, attempt: 2 });
     expect(offered.assignments).toEqual(abandoned.assignments);
   });
 
   it('keeps the suggestion of a trial that runs past its lease open, and not offered again', async () => {
-    const { name, ...fields } = space({ suggestion_lease_seconds: 1 });
+    const { name, ...fields } = space({ suggestion_lease_seconds: 2 });
     const experiment = await client.createOrResume(name, fields);
 
     for await (const trial of experiment.loop({ maxTrials: 1 })) {
       // Three lease lengths pass while other workers ask for points.
       const others = [];
       for (let i = 0; i < 3; i++) {
-        await sleep(1100);
+        await sleep(2100);
         const other = await client.createSuggestion(experiment);
         others.push(other.retry_of);
         await client.createObservation(experiment, { suggestion: other, value: 0 });
       }
       expect(others).toEqual([null, null, null]);
       expect((await client.fetchSuggestion(experiment, trial.id)).state).toBe('open');
-      expect(trial.leaseRenewals).toBeGreaterThanOrEqual(6);
+      // One every 667 ms, about nine by now.
+      expect(trial.leaseRenewals).toBeGreaterThanOrEqual(4);
 
       await trial.report(1);
       const renewals = trial.leaseRenewals;
-      await sleep(700);
+      await sleep(1000);
       expect(trial.leaseRenewals).toBe(renewals);
     }
 
