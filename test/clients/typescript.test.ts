@@ -73,6 +73,8 @@ describe('connecting', () => {
       );
       expect(() => new Client()).toThrow(/token: an API token is needed/);
       expect(() => new Client({ url: 'argmax:8080', token })).toThrow(/url: expected an http/);
+      expect(() => new Client({ token, retry: { maxAttempts: 0 } })).toThrow(/retry.maxAttempts/);
+      expect(() => new Client({ token, timeoutMs: -1 })).toThrow(/timeoutMs: expected a positive/);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

@@ -4,6 +4,7 @@ import { Experiment } from './experiment.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 import { type Query, type RequestOptions, Transport } from './transport.ts';
 import type {
+  Assignments,
   BestAssignments,
   ExperimentData,
   ExperimentFields,
@@ -18,7 +19,6 @@ import type {
   Routes,
   Suggestion,
   Token,
-  Assignments,
 } from './types.ts';
 
 export const defaultUrl = 'http://127.0.0.1:8080';
@@ -63,6 +63,21 @@ function environment(name: string): string | undefined {
   return globalThis.process?.env[name] || undefined;
 }
 
+function retryPolicy(given: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...defaultRetryPolicy, ...given };
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
+    throw new RangeError(
+      `retry.maxAttempts: expected an integer of at least 1, got ${policy.maxAttempts}`,
+    );
+  }
+  for (const name of ['baseDelayMs', 'maxDelayMs'] as const) {
+    if (!(policy[name] >= 0)) {
+      throw new RangeError(`retry.${name}: expected a number of at least 0, got ${policy[name]}`);
+    }
+  }
+  return policy;
+}
+
 function processWarning(message: string): void {
   globalThis.process?.emitWarning(message, 'ArgmaxWarning');
 }
@@ -79,12 +94,15 @@ export class Client {
   constructor(options: ClientOptions = {}) {
     const url = options.url ?? environment('ARGMAX_URL') ?? defaultUrl;
     const token = options.token ?? environment('ARGMAX_TOKEN');
-    if (!token)
+    if (!token) {
       throw new TypeError('token: an API token is needed; pass token or set ARGMAX_TOKEN');
+    }
     const timeoutMs = options.timeoutMs ?? 60_000;
-    if (!(timeoutMs > 0))
+    if (!(timeoutMs > 0)) {
       throw new RangeError(`timeoutMs: expected a positive number, got ${timeoutMs}`);
-    const retry = { ...defaultRetryPolicy, ...options.retry };
+    }
+
+    const retry = retryPolicy(options.retry);
     this.transport = new Transport({ url, token, timeoutMs, retry });
     this.warn = options.onWarning ?? processWarning;
   }
