@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ApiError } from './errors.ts';
-import { registerAuth } from './http/auth.ts';
+import { registerAuth, TokenCache } from './http/auth.ts';
 import { registerBodyParser } from './http/body.ts';
 import type { AppContext } from './http/context.ts';
 import { registerErrorHandler, sendError } from './http/error-handler.ts';
@@ -16,6 +16,7 @@ import { healthRoutes } from './http/system/routes.ts';
 import { tokenRoutes } from './http/tokens/routes.ts';
 import { OptimizerThreads } from './service/optimizer-threads.ts';
 import type { OptimizerJob } from './service/optimizer-worker.ts';
+import { ExperimentCache } from './service/experiment-cache.ts';
 import { SuggestionService } from './service/suggestions.ts';
 import type { SuggestResult } from './engine/index.ts';
 import type { Database } from './store/database.ts';
@@ -26,7 +27,11 @@ import type { Database } from './store/database.ts';
 export const version = '0.1.0';
 
 export interface AppOptions {
-  database: Pick<Database, 'prisma' | 'ping'>;
+  database: Pick<Database, 'prisma' | 'sql' | 'ping'>;
+  /** Known tokens; by default a cache of its own (server.ts shares it with the control socket). */
+  tokens?: TokenCache;
+  /** How long the app's own cache keeps a token (another process's revocation waits this long). */
+  tokenCacheMs?: number;
   /** A pino logger; omitted, the app logs nothing. */
   logger?: FastifyBaseLogger;
   /** How long one optimizer call may take. */
@@ -121,9 +126,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, version);
   await app.register(healthRoutes, { ping: () => options.database.ping() });
 
-  const { prisma } = options.database;
+  const { prisma, sql } = options.database;
+  const tokens = options.tokens ?? new TokenCache(sql, options.tokenCacheMs);
   const threads = options.optimizer ? null : new OptimizerThreads();
-  const suggestions = new SuggestionService(prisma, {
+  const suggestions = new SuggestionService({ prisma, sql }, {
     run: options.optimizer ?? ((job) => (threads as OptimizerThreads).run(job)),
     timeBudgetMs: options.suggestionTimeBudgetMs ?? 1500,
     logger: app.log,
@@ -133,10 +139,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await suggestions.close();
     await threads?.close();
   });
-  const context: AppContext = { prisma, suggestions };
+  const experiments = new ExperimentCache(sql);
+  const context: AppContext = { prisma, sql, suggestions, tokens, experiments };
   await app.register(
     async (v1) => {
-      registerAuth(v1, prisma);
+      registerAuth(v1, tokens);
       registerRateLimit(v1, options.rateLimit ?? null);
       registerIdempotency(v1, prisma, options.idempotency);
       await v1.register(experimentRoutes, context);

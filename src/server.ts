@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
+import { TokenCache } from './http/auth.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ensureTokens } from './service/bootstrap.ts';
 import { startControlServer } from './service/control.ts';
@@ -54,8 +55,11 @@ async function main(): Promise<void> {
     logger,
   });
   await ensureTokens(database.prisma, config.token, logger);
-  const app = await buildApp({ database, logger, rateLimit: config.rateLimit });
-  const control = await startControlServer(database, config.dataDir, logger);
+  const tokens = new TokenCache(database.sql);
+  const app = await buildApp({ database, logger, rateLimit: config.rateLimit, tokens });
+  const control = await startControlServer(database, config.dataDir, logger, () =>
+    tokens.forget(),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -51,6 +51,8 @@ export interface ExperimentDef {
   metrics: MetricDef[];
   created: Date;
   updated: Date;
+  /** Moves with every change to the definition; observations leave it alone. */
+  revision: number;
 }
 
 export interface MetricValue {

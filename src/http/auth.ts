@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { ClientRecord, TokenRecord } from '../domain/types.ts';
-import { authenticate } from '../store/tokens.ts';
-import type { PrismaClient } from '../store/prisma.ts';
+import type { Sql } from '../store/sql.ts';
+import { isLive, readToken } from '../store/tokens.ts';
 
 // HTTP Basic with the API token as the user name and an empty password, as
 // SigOpt's clients send it; `Authorization: Bearer <token>` works as well.
@@ -56,12 +56,48 @@ export function requireAdmin(request: FastifyRequest): Auth {
   return auth;
 }
 
+/**
+ * Known tokens, kept for a moment so that a fleet of workers sharing one token
+ * does not read it on every request. Revoking through this process forgets at
+ * once; a revocation by another process takes effect within `ttlMs`. Unknown
+ * tokens are never kept, so a token created elsewhere works at once.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { auth: Auth; until: number }>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly ttlMs = 2000,
+    private readonly max = 10_000,
+  ) {}
+
+  async find(value: string, now: Date): Promise<Auth | null> {
+    const kept = this.entries.get(value);
+    const found =
+      kept && kept.until > now.getTime() ? kept.auth : await this.read(value, now.getTime());
+    return found && isLive(found.token, now) ? found : null;
+  }
+
+  forget(): void {
+    this.entries.clear();
+  }
+
+  private async read(value: string, at: number): Promise<Auth | null> {
+    const found = await readToken(this.sql, value);
+    this.entries.delete(value);
+    if (!found) return null;
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(value, { auth: found, until: at + this.ttlMs });
+    return found;
+  }
+}
+
 /** Registers the check on every route of the scope it is called in. */
-export function registerAuth(app: FastifyInstance, prisma: PrismaClient): void {
+export function registerAuth(app: FastifyInstance, tokens: TokenCache): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
     const value = tokenFromHeader(request.headers.authorization);
-    const found = await authenticate(prisma, value, new Date());
+    const found = await tokens.find(value, new Date());
     if (!found) throw unauthorized('The API token is unknown, revoked or expired.');
     request.auth = found;
   });

@@ -11,8 +11,10 @@ import {
 } from '../store/observations.ts';
 import type { PageRequest } from '../store/pagination.ts';
 import type { Db, PrismaClient } from '../store/prisma.ts';
+import { type ExperimentCache, StaleExperiment } from '../service/experiment-cache.ts';
 import type { SuggestionService } from '../service/suggestions.ts';
-import { requireAuth } from './auth.ts';
+import { requireAuth, type TokenCache } from './auth.ts';
+import type { Sql } from '../store/sql.ts';
 import { idPattern } from './schemas.ts';
 import type { ProgressFacts } from './serialize.ts';
 
@@ -21,7 +23,10 @@ import type { ProgressFacts } from './serialize.ts';
 
 export interface AppContext {
   prisma: PrismaClient;
+  sql: Sql;
   suggestions: SuggestionService;
+  tokens: TokenCache;
+  experiments: ExperimentCache;
 }
 
 /** A path id that is not a string of digits names nothing: 404, like a missing object. */
@@ -40,6 +45,39 @@ export async function loadExperiment(
   const experiment = await findExperiment(db, auth.client.id, id);
   if (!experiment) throw notFound('experiment', rawId);
   return experiment;
+}
+
+/** Attempts of a write from a kept definition before the request gives up. */
+const staleRounds = 3;
+
+/**
+ * Runs `work` on the caller's experiment as kept in memory, for the routes
+ * every worker calls. When another process changed the experiment meanwhile,
+ * the write inside `work` refuses (StaleExperiment), and `work` runs again on
+ * the stored definition, checking the request's input anew.
+ */
+export async function withExperiment<T>(
+  experiments: ExperimentCache,
+  request: FastifyRequest,
+  rawId: string,
+  work: (experiment: ExperimentDef) => Promise<T>,
+): Promise<T> {
+  const auth = requireAuth(request);
+  const id = pathIdOf(rawId, 'experiment');
+  for (let round = 0; ; round++) {
+    const experiment = round === 0 ? await experiments.get(id) : await experiments.reload(id);
+    if (!experiment || experiment.clientId !== auth.client.id) throw notFound('experiment', rawId);
+    try {
+      return await work(experiment);
+    } catch (error) {
+      if (!(error instanceof StaleExperiment)) throw error;
+      if (round + 1 >= staleRounds) {
+        throw new ApiError('conflict', `Experiment ${id} keeps changing; retry the request.`, {
+          'retry-after': '1',
+        });
+      }
+    }
+  }
 }
 
 /** The experiment and one of its objects by path ids; a missing or foreign one answers 404. */

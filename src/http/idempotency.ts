@@ -7,12 +7,14 @@ import { ApiError, badRequest } from '../errors.ts';
 import {
   claimKey,
   completeKey,
+  completeKeySql,
   type KeyClaim,
   releaseKey,
   type StoredAnswer,
   sweepExpiredKeys,
 } from '../store/idempotency.ts';
-import type { Db, PrismaClient } from '../store/prisma.ts';
+import type { PrismaClient } from '../store/prisma.ts';
+import type { Sql } from '../store/sql.ts';
 import { requireAuth } from './auth.ts';
 import { errorBody } from './schemas.ts';
 
@@ -280,11 +282,11 @@ function bodyText(payload: unknown): string | null | undefined {
  * the change it reports; a no-op for requests without an Idempotency-Key.
  * Returns the body for the handler to send.
  */
-export async function storeAnswer<T>(db: Db, reply: FastifyReply, body: T): Promise<T> {
+export async function storeAnswer<T>(sql: Sql, reply: FastifyReply, body: T): Promise<T> {
   const claim = reply.request.idempotency;
   if (!claim) return body;
   const text = reply.serialize(body) as string;
-  if (!(await completeKey(db, claim, { status: reply.statusCode, body: text }))) {
+  if (!(await completeKeySql(sql, claim, { status: reply.statusCode, body: text }))) {
     // Another attempt took the key over: this one must not commit.
     throw stillRunning();
   }

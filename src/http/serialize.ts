@@ -167,8 +167,18 @@ export function experimentObject(experiment: ExperimentDef, facts: ProgressFacts
     client: experiment.clientId,
     project: null,
     created: seconds(experiment.created),
-    updated: seconds(experiment.updated),
+    updated: seconds(lastChange(experiment, facts)),
   };
+}
+
+/**
+ * `updated` moves on every observation write. Creating one leaves the
+ * experiment row alone (many workers would queue on its lock), so the newest
+ * observation's time counts too; edits and deletions move the row itself.
+ */
+function lastChange(experiment: ExperimentDef, facts: ProgressFacts): Date {
+  const observed = facts.last?.created;
+  return observed !== undefined && observed > experiment.updated ? observed : experiment.updated;
 }
 
 export function pageObject<T, U>(page: Page<T>, map: (item: T) => U) {

@@ -186,12 +186,14 @@ export async function startControlServer(
   database: Database,
   dataDir: string,
   logger: ControlLogger,
+  /** Called after a token was revoked, for caches of tokens to forget it. */
+  onRevoke: () => void = () => {},
 ): Promise<ControlServer> {
   if (database.kind !== 'pglite' || dataDir === memoryDataDir) return noControlServer;
 
   const path = controlSocketPath(dataDir);
   const server = createServer((request, response) => {
-    void handleRequest(request, response, { db: database.prisma, logger });
+    void handleRequest(request, response, { db: database.prisma, logger, onRevoke });
   });
   try {
     removeStaleSocket(path);
@@ -248,6 +250,7 @@ function closeServer(server: Server, path: string): Promise<void> {
 interface RequestContext {
   db: Db;
   logger: ControlLogger;
+  onRevoke: () => void;
 }
 
 /** A request the socket refuses, with the status that says why. */
@@ -268,6 +271,7 @@ async function handleRequest(
   try {
     const command = await readCommand(request);
     const status = await answer(response, command, context.db);
+    if (command.command === 'revoke' && status === 200) context.onRevoke();
     context.logger.info({ ...logFieldsOf(command), status }, 'control request');
   } catch (error) {
     if (error instanceof RequestError)

@@ -3,27 +3,39 @@ import { createRandom, suggest, type ExperimentType, type SuggestResult } from '
 import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
 import { findExperimentById } from '../store/experiments.ts';
-import { allObservations, countObservations } from '../store/observations.ts';
-import { claimPoolEntry, type PoolEntry, writePool } from '../store/pool.ts';
+import { readObservations } from '../store/observations.ts';
+import { type PoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
+import type { Sql } from '../store/sql.ts';
 import {
   claimExpiredSuggestion,
+  claimPooledSuggestion,
   countSuggestions,
   createSuggestion,
   openSuggestions,
   type NewSuggestion,
+  servingFacts,
+  type ServingFacts,
   type SuggestionSource,
   takeQueuedSuggestion,
 } from '../store/suggestions.ts';
+import { StaleExperiment } from './experiment-cache.ts';
 import { engineObservations, engineParameter } from './engine-input.ts';
 import type { OptimizerJob } from './optimizer-worker.ts';
 
 // Serving the next suggestion, in the contract's order: queued points first,
 // then points whose lease ran out, then the optimizer's. The optimizer's
 // points come from a pool computed in the background (worker threads) and
-// stored in the database, so a request only claims the next entry. Two open
-// optimizer suggestions never share a point: the database's unique open key
-// refuses the second, and the request takes the next entry instead.
+// stored in the database, so a request only claims the next entry: two
+// statements, one reading what serving depends on, one claiming an entry and
+// making it a suggestion. Two open optimizer suggestions never share a point:
+// the database's unique open key refuses the second, and the request takes
+// the next entry instead.
+//
+// A pool is recomputed after observations arrive while workers draw from it,
+// at most one computation per experiment at a time, and for parallel
+// experiments with a pause as long as the last computation between two, so
+// that the optimizer takes at most half a thread from the requests.
 
 export interface SuggestionServiceOptions {
   /** Runs optimizer jobs off the request loop. */
@@ -46,28 +58,49 @@ const MAX_WARM_STARTS = 1000;
 const seedOf = (experimentId: string, serial: number) =>
   (Number(BigInt(experimentId) % 2_147_483_647n) * 7919 + serial * 104_729) | 0;
 
+/** Experiments remembered as drawn from; beyond this many the oldest are forgotten. */
+const MAX_DEMAND = 10_000;
+
 export class SuggestionService {
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly warmStarts = new Map<string, unknown>();
+  /** Experiments whose workers asked for a suggestion since their pool was last computed. */
+  private readonly demand = new Set<string>();
+  private fallbacks = 0;
   private closed = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: { prisma: PrismaClient; sql: Sql },
     private readonly options: SuggestionServiceOptions,
   ) {}
 
+  /** The next suggestion; throws StaleExperiment when `experiment` is no longer current. */
   async next(experiment: ExperimentDef): Promise<SuggestionRecord> {
+    this.noteDemand(experiment.id);
+    const facts = await servingFacts(this.db.sql, experiment.id);
     const served =
-      (await this.fromQueue(experiment)) ??
-      (await this.fromExpired(experiment)) ??
-      (await this.fromPool(experiment, { wait: true }));
-    return served ?? this.fallback(experiment);
+      (facts.queued ? await this.fromQueue(experiment) : null) ??
+      (facts.expired ? await this.fromExpired(experiment) : null) ??
+      (await this.fromPool(experiment, facts, { wait: true }));
+    return served ?? this.fallback(experiment, facts);
   }
 
-  /** Observations changed: the pool is out of date; recompute it in the background. */
+  /**
+   * Observations changed: the pool is out of date. Recomputed now when
+   * workers draw from it; otherwise (an import, say) the next request does.
+   */
   observationsChanged(experimentId: string): void {
-    void this.refresh(experimentId);
+    if (this.demand.has(experimentId)) void this.refresh(experimentId);
+  }
+
+  private noteDemand(experimentId: string): void {
+    this.demand.delete(experimentId);
+    this.demand.add(experimentId);
+    if (this.demand.size > MAX_DEMAND) {
+      const oldest = this.demand.values().next().value;
+      if (oldest !== undefined) this.demand.delete(oldest);
+    }
   }
 
   /**
@@ -82,7 +115,7 @@ export class SuggestionService {
   }
 
   private create(experiment: ExperimentDef, input: Omit<NewSuggestion, 'experimentId'>) {
-    return createSuggestion(this.prisma, {
+    return createSuggestion(this.db.sql, {
       experimentId: experiment.id,
       leaseSeconds: experiment.leaseSeconds,
       ...input,
@@ -90,7 +123,7 @@ export class SuggestionService {
   }
 
   private async fromQueue(experiment: ExperimentDef): Promise<SuggestionRecord | null> {
-    const queued = await takeQueuedSuggestion(this.prisma, experiment.id);
+    const queued = await takeQueuedSuggestion(this.db.prisma, experiment.id);
     if (!queued) return null;
     const { assignments, metadata } = queued;
     return this.create(experiment, { assignments, metadata, source: 'queued' });
@@ -99,7 +132,7 @@ export class SuggestionService {
   /** A point whose lease ran out is offered again, with its attempt counted. */
   private async fromExpired(experiment: ExperimentDef): Promise<SuggestionRecord | null> {
     if (experiment.leaseSeconds === null) return null;
-    const expired = await claimExpiredSuggestion(this.prisma, experiment.id);
+    const expired = await claimExpiredSuggestion(this.db.prisma, experiment.id);
     if (!expired) return null;
     this.options.logger.debug(
       { experiment: experiment.id, suggestion: expired.id },
@@ -117,25 +150,29 @@ export class SuggestionService {
 
   private async fromPool(
     experiment: ExperimentDef,
+    facts: ServingFacts,
     options: { wait: boolean },
   ): Promise<SuggestionRecord | null> {
-    const [observed, open] = await Promise.all([
-      countObservations(this.prisma, experiment.id),
-      openSuggestions(this.prisma, experiment.id),
-    ]);
+    const { observed } = facts;
     // A pool fewer observations behind than the workers running in parallel is
     // as fresh as parallel work allows.
-    const parallel = Math.max(experiment.parallelBandwidth ?? 1, open.length + 1);
+    const parallel = Math.max(experiment.parallelBandwidth ?? 1, facts.open + 1);
     let stale: PoolEntry | null = null;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      const entry = await claimPoolEntry(this.prisma, experiment.id);
-      if (!entry) break;
-      if (observed - entry.version > parallel - 1) {
-        stale = entry;
+      const claim = await claimPooledSuggestion(this.db.sql, {
+        experiment,
+        observed,
+        maxBehind: parallel - 1,
+        source: poolSource(experiment),
+      });
+      if (claim === null) throw new StaleExperiment(experiment.id);
+      if (claim.suggestion) return claim.suggestion;
+      if (!claim.entry) break;
+      if (observed - claim.entry.version > parallel - 1) {
+        stale = claim.entry;
         break;
       }
-      const created = await this.fromEntry(experiment, entry);
-      if (created) return created;
+      // The entry's point is open already: take the next one.
     }
 
     const refresh = this.refresh(experiment.id);
@@ -143,7 +180,7 @@ export class SuggestionService {
     // parallel workers take a quick point and leave the optimizer running.
     if (options.wait && !(parallel > 1 && observed > 0)) {
       await withTimeout(refresh, this.options.timeBudgetMs * 2);
-      const fresh = await this.fromPool(experiment, { wait: false });
+      const fresh = await this.fromPool(experiment, facts, { wait: false });
       if (fresh) return fresh;
     }
     // The optimizer is busy: a point chosen from slightly older data beats a random one.
@@ -155,17 +192,25 @@ export class SuggestionService {
       assignments: entry.assignments,
       metadata: null,
       source: poolSource(experiment),
-      openKey: assignmentsKey(entry.assignments),
+      openKey: entry.key,
     });
   }
 
   /** A random point, never an error: the optimizer failed, was too slow, or the space is full. */
-  private async fallback(experiment: ExperimentDef): Promise<SuggestionRecord> {
-    const pending = await openSuggestions(this.prisma, experiment.id);
-    const serial = await countSuggestions(this.prisma, experiment.id);
+  private async fallback(
+    experiment: ExperimentDef,
+    facts: ServingFacts,
+  ): Promise<SuggestionRecord> {
+    const grid = experiment.type === 'grid';
+    // Only a grid needs the open points, to step past them; a random point that
+    // repeats an open one is refused by the open key and drawn again.
+    const pending = grid ? await openSuggestions(this.db.prisma, experiment.id) : [];
+    const serial = grid
+      ? await countSuggestions(this.db.prisma, experiment.id)
+      : facts.observed + facts.open + this.fallbacks++ * CLAIM_TRIES;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const result = suggest({
-        type: experiment.type === 'grid' ? 'grid' : 'random',
+        type: grid ? 'grid' : 'random',
         parameters: experiment.parameters.map(engineParameter),
         observations: [],
         pending: pending.map((suggestion) => suggestion.assignments),
@@ -178,15 +223,16 @@ export class SuggestionService {
       const created = await this.create(experiment, {
         assignments: point,
         metadata: null,
-        source: experiment.type === 'grid' ? 'grid' : 'random',
+        source: grid ? 'grid' : 'random',
         openKey: assignmentsKey(point),
       });
       if (created) return created;
     }
     // Every point tried is open already: the space is (nearly) exhausted, so a repeat is allowed.
-    const again = pending[0]?.assignments ?? {};
+    const open =
+      pending.length > 0 ? pending : await openSuggestions(this.db.prisma, experiment.id);
     const created = await this.create(experiment, {
-      assignments: again,
+      assignments: open[0]?.assignments ?? {},
       metadata: null,
       source: 'random',
     });
@@ -210,22 +256,33 @@ export class SuggestionService {
   private async refreshLoop(experimentId: string): Promise<void> {
     do {
       this.dirty.delete(experimentId);
+      let computed: { ms: number; parallel: boolean } | null;
       try {
-        await this.computePool(experimentId);
+        computed = await this.computePool(experimentId);
       } catch (error) {
         this.options.logger.error({ err: error, experiment: experimentId }, 'pool refresh failed');
         return;
       }
+      // Parallel workers keep sending observations: pausing as long as the
+      // computation took keeps the optimizer to half a thread.
+      if (computed?.parallel && this.dirty.has(experimentId) && !this.closed) {
+        await sleep(computed.ms);
+      }
     } while (this.dirty.has(experimentId) && !this.closed);
   }
 
-  private async computePool(experimentId: string): Promise<void> {
-    const experiment = await findExperimentById(this.prisma, experimentId);
-    if (!experiment || experiment.state === 'deleted') return;
+  private async computePool(
+    experimentId: string,
+  ): Promise<{ ms: number; parallel: boolean } | null> {
+    const started = performance.now();
+    // Requests from now on count as demand for the next computation.
+    this.demand.delete(experimentId);
+    const experiment = await findExperimentById(this.db.prisma, experimentId);
+    if (!experiment || experiment.state === 'deleted') return null;
     const [observations, pending, serial] = await Promise.all([
-      allObservations(this.prisma, experimentId),
-      openSuggestions(this.prisma, experimentId),
-      countSuggestions(this.prisma, experimentId),
+      readObservations(this.db.sql, experimentId),
+      openSuggestions(this.db.prisma, experimentId),
+      countSuggestions(this.db.prisma, experimentId),
     ]);
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, pending.length + 1);
     const size = Math.min(MAX_POOL, Math.max(4, parallel + 2));
@@ -243,11 +300,16 @@ export class SuggestionService {
     };
     const result = await this.options.run(job);
     this.remember(experimentId, result.state);
-    await writePool(this.prisma, experimentId, observations.length, result.points);
+    const candidates = result.points.map((point) => ({
+      assignments: point,
+      key: assignmentsKey(point),
+    }));
+    await writePool(this.db.prisma, experimentId, observations.length, candidates);
     this.options.logger.debug(
       { experiment: experimentId, size, diagnostics: result.diagnostics },
       'pool computed',
     );
+    return { ms: performance.now() - started, parallel: parallel > 1 };
   }
 
   private remember(experimentId: string, state: unknown): void {
@@ -265,6 +327,8 @@ function poolSource(experiment: ExperimentDef): SuggestionSource {
   if (experiment.development || experiment.type === 'random') return 'random';
   return experiment.type === 'grid' ? 'grid' : 'optimizer';
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -26,7 +26,25 @@ import { fromId } from './prisma.ts';
 const metadataOf = (value: unknown): Metadata | null => (value ?? null) as Metadata | null;
 const assignmentsOf = (value: unknown): Assignments => (value ?? {}) as Assignments;
 
-export function toParameter(row: Parameter): ParameterDef {
+/** The columns a parameter's definition is read from (Prisma's row, or the same fields as JSON). */
+export type ParameterColumns = Pick<
+  Parameter,
+  | 'name'
+  | 'type'
+  | 'boundsMin'
+  | 'boundsMax'
+  | 'categoricalValues'
+  | 'grid'
+  | 'logScale'
+  | 'defaultValue'
+  | 'precision'
+>;
+
+export type MetricColumns = Pick<Metric, 'name' | 'objective' | 'strategy' | 'threshold'> & {
+  id: bigint | string;
+};
+
+export function toParameter(row: ParameterColumns): ParameterDef {
   const bounds =
     row.boundsMin !== null && row.boundsMax !== null && row.grid.length === 0
       ? { min: row.boundsMin, max: row.boundsMax }
@@ -43,9 +61,9 @@ export function toParameter(row: Parameter): ParameterDef {
   };
 }
 
-export function toMetric(row: Metric): MetricDef {
+export function toMetric(row: MetricColumns): MetricDef {
   return {
-    id: fromId(row.id),
+    id: String(row.id),
     name: row.name,
     objective: row.objective,
     strategy: row.strategy,
@@ -53,7 +71,7 @@ export function toMetric(row: Metric): MetricDef {
   };
 }
 
-const byName = (a: MetricDef, b: MetricDef) => (a.name ?? '').localeCompare(b.name ?? '');
+export const byName = (a: MetricDef, b: MetricDef) => (a.name ?? '').localeCompare(b.name ?? '');
 
 export function toExperiment(
   row: Experiment & { parameters: Parameter[]; metrics: Metric[] },
@@ -74,6 +92,7 @@ export function toExperiment(
     metrics: row.metrics.map(toMetric).sort(byName),
     created: row.createdAt,
     updated: row.updatedAt,
+    revision: row.revision,
   };
 }
 

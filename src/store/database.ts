@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
 import { acquireLock, type FileLock } from './lock.js';
 import { migrate, type MigrationSession } from './migrate.js';
+import { pgliteSql, postgresSql, type Sql } from './sql.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -35,6 +36,8 @@ export interface DatabaseOptions {
 
 export interface Database {
   readonly prisma: PrismaClient;
+  /** Plain SQL on the same connections, for the statements on every worker's path. */
+  readonly sql: Sql;
   readonly kind: DatabaseKind;
   /** Resolves once the database answers a query; rejects otherwise. */
   ping(): Promise<void>;
@@ -103,6 +106,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 
   return {
     prisma,
+    sql: postgresSql(pool),
     kind: 'postgres',
     ping: () => pingWith(prisma),
     async close() {
@@ -193,6 +197,7 @@ function wrapPGlite(db: PGlite, lock: FileLock | null): Database {
 
   return {
     prisma,
+    sql: pgliteSql(db),
     kind: 'pglite',
     ping: () => pingWith(prisma),
     async close() {

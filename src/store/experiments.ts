@@ -1,13 +1,21 @@
 import type { ExperimentDef, ExperimentState, Metadata, ParameterDef } from '../domain/types.ts';
 import type { NewMetric } from '../domain/metrics.ts';
-import { toExperiment } from './convert.ts';
+import {
+  byName,
+  type MetricColumns,
+  type ParameterColumns,
+  toExperiment,
+  toMetric,
+  toParameter,
+} from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, Prisma, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 /** An experiment before it is stored: the record less what the database assigns. */
 export type NewExperiment = Omit<
   ExperimentDef,
-  'id' | 'state' | 'created' | 'updated' | 'metrics'
+  'id' | 'state' | 'created' | 'updated' | 'revision' | 'metrics'
 > & {
   metrics: NewMetric[];
 };
@@ -133,6 +141,7 @@ export async function updateExperiment(
       ...(patch.leaseSeconds === undefined ? {} : { leaseSeconds: patch.leaseSeconds }),
       ...(patch.state === undefined ? {} : { state: patch.state }),
       updatedAt: new Date(),
+      revision: { increment: 1 },
     },
   });
   for (const [metricId, threshold] of patch.thresholds ?? []) {
@@ -160,4 +169,43 @@ export async function touchExperiment(db: Db, id: string): Promise<void> {
  */
 export async function lockExperiment(db: Db, id: string): Promise<void> {
   await db.$executeRaw`SELECT id FROM experiments WHERE id = ${toId(id)} FOR UPDATE`;
+}
+
+type ExperimentSqlRow = Omit<ExperimentDef, 'parameters' | 'metrics' | 'metadata'> & {
+  metadata: unknown;
+  parameters: ParameterColumns[];
+  metrics: MetricColumns[];
+};
+
+// The experiment with its space in one statement: the request path's lookup.
+const experimentSql = `
+  SELECT e.id::text AS id, e.client_id::text AS "clientId", e.name, e.type::text AS type,
+         e.state::text AS state, e.development, e.observation_budget AS "observationBudget",
+         e.parallel_bandwidth AS "parallelBandwidth", e.num_solutions AS "numSolutions",
+         e.suggestion_lease_seconds AS "leaseSeconds", e.metadata, e.created_at AS created,
+         e.updated_at AS updated, e.revision,
+         COALESCE((SELECT json_agg(json_build_object(
+                    'name', p.name, 'type', p.type, 'boundsMin', p.bounds_min,
+                    'boundsMax', p.bounds_max, 'categoricalValues', p.categorical_values,
+                    'grid', p.grid, 'logScale', p.log_scale, 'defaultValue', p.default_value,
+                    'precision', p.precision) ORDER BY p.position)
+                   FROM parameters p WHERE p.experiment_id = e.id), '[]') AS parameters,
+         COALESCE((SELECT json_agg(json_build_object(
+                    'id', m.id::text, 'name', m.name, 'objective', m.objective,
+                    'strategy', m.strategy, 'threshold', m.threshold))
+                   FROM metrics m WHERE m.experiment_id = e.id), '[]') AS metrics
+    FROM experiments e
+   WHERE e.id = $1`;
+
+/** The experiment by id, read with plain SQL; the caller checks the client. */
+export async function readExperiment(sql: Sql, id: string): Promise<ExperimentDef | null> {
+  const [row] = await sql.query<ExperimentSqlRow>(experimentSql, [id]);
+  if (!row) return null;
+  const { parameters, metrics, metadata, ...fields } = row;
+  return {
+    ...fields,
+    metadata: (metadata ?? null) as Metadata | null,
+    parameters: parameters.map(toParameter),
+    metrics: metrics.map(toMetric).sort(byName),
+  };
 }

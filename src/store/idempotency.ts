@@ -1,5 +1,6 @@
 import type { IdempotencyKey } from './generated/client.ts';
 import { type Db, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 // Idempotency keys: the first answer to a request sent with an
 // Idempotency-Key header, scoped to the token that sent it. A row is
@@ -129,4 +130,19 @@ export async function sweepExpiredKeys(db: Db, now: Date, limit: number): Promis
        SELECT "token_id", "key" FROM "idempotency_keys"
         WHERE "expires_at" <= ${now}
         LIMIT ${limit})`;
+}
+
+/** completeKey in plain SQL, for requests whose change is written that way. */
+export async function completeKeySql(
+  sql: Sql,
+  claim: KeyClaim,
+  answer: StoredAnswer,
+): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE idempotency_keys SET state = 'done', response_status = $4, response_body = $5
+      WHERE token_id = $1 AND key = $2 AND started_at = $3 AND state = 'running'
+      RETURNING 1 AS done`,
+    [claim.tokenId, claim.key, claim.startedAt, answer.status, answer.body],
+  );
+  return rows.length === 1;
 }

@@ -2,6 +2,7 @@ import type { Assignments, Metadata, MetricValue, ObservationRecord } from '../d
 import { toObservation } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 export interface NewObservation {
   experimentId: string;
@@ -21,40 +22,6 @@ const valueRows = (values: MetricValue[]) =>
     valueStddev: value.valueStddev,
   }));
 
-const observationRow = (input: NewObservation) => ({
-  experimentId: toId(input.experimentId),
-  suggestionId: input.suggestionId === null ? null : toId(input.suggestionId),
-  assignments: input.assignments,
-  failed: input.failed,
-  metadata: jsonOrNull(input.metadata),
-});
-
-export async function createObservation(db: Db, input: NewObservation): Promise<ObservationRecord> {
-  const row = await db.observation.create({
-    data: { ...observationRow(input), values: { create: valueRows(input.values) } },
-    include: withValues,
-  });
-  return toObservation(row);
-}
-
-/**
- * Stores many observations with three statements instead of three per
- * observation, so a batch of 2500 fits in its transaction. One INSERT takes
- * its ids from the sequence row by row, so sorting the rows by id restores
- * the order of the inputs.
- */
-export async function createObservations(
-  db: Db,
-  inputs: NewObservation[],
-): Promise<ObservationRecord[]> {
-  const rows = await db.observation.createManyAndReturn({ data: inputs.map(observationRow) });
-  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const values = rows.map((row, index) =>
-    valueRows(inputs[index]?.values ?? []).map((value) => ({ ...value, observationId: row.id })),
-  );
-  await db.observationValue.createMany({ data: values.flat() });
-  return rows.map((row, index) => toObservation({ ...row, values: values[index] ?? [] }));
-}
 
 const live = (experimentId: string) => ({ experimentId: toId(experimentId), deletedAt: null });
 
@@ -162,4 +129,112 @@ export async function deleteObservations(
     data: { deletedAt: new Date() },
   });
   return result.count;
+}
+
+// Observations, their values and the closing of their suggestions in one
+// statement, for the routes every worker calls. The ids come from the
+// sequence before the rows are written, so each input keeps its own id
+// whatever order the database writes in. The first CTE is the guard: nothing
+// is written unless the experiment is still at the revision the caller
+// checked the input against.
+const insertSql = `
+  WITH current AS (
+    SELECT id FROM experiments WHERE id = $1 AND revision = $2 AND state = 'active'
+  ), input AS (
+    SELECT nextval(pg_get_serial_sequence('observations', 'id')) AS id, item.n,
+           (item.x ->> 'suggestion')::bigint AS suggestion_id, item.x -> 'assignments' AS assignments,
+           (item.x ->> 'failed')::boolean AS failed, NULLIF(item.x -> 'metadata', 'null') AS metadata,
+           item.x -> 'values' AS vals
+      FROM current, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS item(x, n)
+  ), written AS (
+    INSERT INTO observations (id, experiment_id, suggestion_id, assignments, failed, metadata)
+    SELECT id, $1, suggestion_id, assignments, failed, metadata FROM input
+    RETURNING id, created_at
+  ), vals AS (
+    INSERT INTO observation_values (observation_id, metric_id, value, value_stddev)
+    SELECT input.id, (v ->> 'metric')::bigint, (v ->> 'value')::float8, (v ->> 'stddev')::float8
+      FROM input, jsonb_array_elements(input.vals) AS v
+  ), closed AS (
+    UPDATE suggestions SET state = 'closed', open_key = NULL, updated_at = now()
+     WHERE id IN (SELECT suggestion_id FROM input WHERE suggestion_id IS NOT NULL)
+  )
+  SELECT input.n::int AS n, written.id::text AS id, written.created_at AS created
+    FROM written JOIN input ON input.id = written.id
+   ORDER BY input.n`;
+
+/**
+ * Writes the observations; null when the experiment is no longer at
+ * `revision` (changed or deleted meanwhile), and then nothing is written.
+ */
+export async function insertObservations(
+  sql: Sql,
+  experiment: { id: string; revision: number },
+  inputs: NewObservation[],
+): Promise<ObservationRecord[] | null> {
+  const items = inputs.map((input) => ({
+    suggestion: input.suggestionId,
+    assignments: input.assignments,
+    failed: input.failed,
+    metadata: input.metadata,
+    values: input.values.map((v) => ({
+      metric: v.metricId,
+      value: v.value,
+      stddev: v.valueStddev,
+    })),
+  }));
+  const rows = await sql.query<{ n: number; id: string; created: Date }>(insertSql, [
+    experiment.id,
+    experiment.revision,
+    JSON.stringify(items),
+  ]);
+  if (rows.length !== inputs.length) return null;
+  return rows.map((row, index) => {
+    const input = inputs[index] as NewObservation;
+    const { suggestionId, assignments, failed, metadata, values } = input;
+    return {
+      id: row.id,
+      experimentId: experiment.id,
+      created: row.created,
+      suggestionId,
+      assignments,
+      failed,
+      metadata,
+      values,
+    };
+  });
+}
+
+/**
+ * Every live observation of the experiment, oldest first, in one plain-SQL
+ * statement (values as JSON): the optimizer reads them all on every refresh.
+ */
+export async function readObservations(
+  sql: Sql,
+  experimentId: string,
+): Promise<ObservationRecord[]> {
+  const rows = await sql.query<
+    Omit<ObservationRecord, 'values'> & {
+      values: Array<{ m: string; v: number; s: number | null }>;
+    }
+  >(
+    `SELECT o.id::text AS id, o.experiment_id::text AS "experimentId",
+            o.suggestion_id::text AS "suggestionId", o.assignments, o.failed, o.metadata,
+            o.created_at AS created,
+            COALESCE((SELECT json_agg(json_build_object('m', v.metric_id::text, 'v', v.value,
+                                                        's', v.value_stddev))
+                        FROM observation_values v WHERE v.observation_id = o.id), '[]') AS values
+       FROM observations o
+      WHERE o.experiment_id = $1 AND o.deleted_at IS NULL
+      ORDER BY o.id`,
+    [experimentId],
+  );
+  return rows.map((row) => ({
+    ...row,
+    metadata: row.metadata ?? null,
+    values: row.values.map((value) => ({
+      metricId: value.m,
+      value: value.v,
+      valueStddev: value.s,
+    })),
+  }));
 }

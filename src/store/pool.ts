@@ -2,11 +2,18 @@ import type { Assignments } from '../domain/types.ts';
 import { type Db, toId } from './prisma.ts';
 
 // The suggestion pool: points computed in the background for an experiment,
-// stored so that any process can serve them. Claiming the next point is one
+// stored so that any process can serve them. Each entry keeps its point's
+// open key beside its assignments, so that one statement can claim an entry
+// and make it a suggestion (see claimPooledSuggestion). Claiming is one
 // UPDATE, so concurrent requests take different entries.
 
-export interface PoolEntry {
+export interface PoolCandidate {
   assignments: Assignments;
+  /** The canonical form of the assignments, as suggestions' open keys hold it. */
+  key: string;
+}
+
+export interface PoolEntry extends PoolCandidate {
   /** How many observations the pool was computed from. */
   version: number;
 }
@@ -15,24 +22,13 @@ export async function writePool(
   db: Db,
   experimentId: string,
   version: number,
-  candidates: Assignments[],
+  candidates: PoolCandidate[],
 ): Promise<void> {
   const id = toId(experimentId);
-  const data = { version, candidates, next: 0, computedAt: new Date() };
+  const data = { version, candidates: candidates as object[], next: 0, computedAt: new Date() };
   await db.suggestionPool.upsert({
     where: { experimentId: id },
     create: { experimentId: id, ...data },
     update: data,
   });
-}
-
-/** Takes the pool's next entry; null when there is no pool or it is used up. */
-export async function claimPoolEntry(db: Db, experimentId: string): Promise<PoolEntry | null> {
-  const rows = await db.$queryRaw<Array<{ version: number; entry: unknown }>>`
-    UPDATE suggestion_pools SET next = next + 1
-    WHERE experiment_id = ${toId(experimentId)} AND next < jsonb_array_length(candidates)
-    RETURNING version, candidates -> (next - 1) AS entry`;
-  const [row] = rows;
-  if (!row || row.entry === null || typeof row.entry !== 'object') return null;
-  return { assignments: row.entry as Assignments, version: row.version };
 }

@@ -8,6 +8,7 @@ import type {
 import { toQueuedSuggestion, toSuggestion } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, type Prisma, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 export type SuggestionSource = 'optimizer' | 'random' | 'grid' | 'queued' | 'user' | 'retry';
 
@@ -23,34 +24,143 @@ export interface NewSuggestion {
   retryOf?: string | null;
 }
 
-const isUniqueViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+/** The columns of a suggestion as the plain-SQL statements return them. */
+const suggestionColumns = `
+  id::text AS id, experiment_id::text AS "experimentId", assignments, state::text AS state,
+  deleted, metadata, created_at AS created, lease_expires_at AS "leaseExpires", attempt,
+  retry_of::text AS "retryOf"`;
+
+const fromRow = (row: SuggestionRecord): SuggestionRecord => ({
+  ...row,
+  metadata: row.metadata ?? null,
+});
+
+// The INSERT shared by every way a suggestion is made. Its rows come from a
+// SELECT, so a statement can put a guard or a claimed pool entry before it.
+const insertColumns = `(experiment_id, assignments, metadata, source, open_key, lease_expires_at,
+                        attempt, retry_of)`;
+const insertTail = `ON CONFLICT (experiment_id, open_key) DO NOTHING RETURNING ${suggestionColumns}`;
+const leaseExpiry = (param: string) =>
+  `CASE WHEN ${param}::int IS NULL THEN NULL ELSE now() + ${param}::int * interval '1 second' END`;
 
 /** Creates the suggestion; null when its open key is taken by another open suggestion. */
 export async function createSuggestion(
-  db: Db,
+  sql: Sql,
   input: NewSuggestion,
 ): Promise<SuggestionRecord | null> {
-  const lease = input.leaseSeconds ?? null;
-  try {
-    const row = await db.suggestion.create({
-      data: {
-        experimentId: toId(input.experimentId),
-        assignments: input.assignments,
-        metadata: jsonOrNull(input.metadata),
-        source: input.source,
-        openKey: input.openKey ?? null,
-        leaseExpiresAt: lease === null ? null : new Date(Date.now() + lease * 1000),
-        attempt: input.attempt ?? 1,
-        retryOfId:
-          input.retryOf === undefined || input.retryOf === null ? null : toId(input.retryOf),
-      },
-    });
-    return toSuggestion(row);
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
-  }
+  const [row] = await sql.query<SuggestionRecord>(
+    `INSERT INTO suggestions ${insertColumns}
+     VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, ${leaseExpiry('$6')}, $7, $8) ${insertTail}`,
+    [
+      input.experimentId,
+      JSON.stringify(input.assignments),
+      input.metadata === null ? null : JSON.stringify(input.metadata),
+      input.source,
+      input.openKey ?? null,
+      input.leaseSeconds ?? null,
+      input.attempt ?? 1,
+      input.retryOf ?? null,
+    ],
+  );
+  return row ? fromRow(row) : null;
+}
+
+/** What serving the next suggestion depends on, in one statement. */
+export interface ServingFacts {
+  /** Live observations. */
+  observed: number;
+  /** Open suggestions whose lease (if any) still runs. */
+  open: number;
+  /** Whether a queued suggestion waits. */
+  queued: boolean;
+  /** Whether an open suggestion's lease ran out. */
+  expired: boolean;
+}
+
+export async function servingFacts(sql: Sql, experimentId: string): Promise<ServingFacts> {
+  const [row] = await sql.query<ServingFacts>(
+    `SELECT
+       (SELECT count(*)::int FROM observations
+         WHERE experiment_id = $1 AND deleted_at IS NULL) AS observed,
+       (SELECT count(*)::int FROM suggestions
+         WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
+           AND (lease_expires_at IS NULL OR lease_expires_at > now())) AS open,
+       EXISTS (SELECT 1 FROM queued_suggestions
+         WHERE experiment_id = $1 AND consumed_at IS NULL AND deleted_at IS NULL) AS queued,
+       EXISTS (SELECT 1 FROM suggestions
+         WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
+           AND lease_expires_at < now()) AS expired`,
+    [experimentId],
+  );
+  return row ?? { observed: 0, open: 0, queued: false, expired: false };
+}
+
+export interface PoolClaim {
+  /** The entry taken from the pool; null when the pool is missing or used up. */
+  entry: { assignments: Assignments; key: string; version: number } | null;
+  /** The suggestion made from it; null when the entry was stale or its point is open already. */
+  suggestion: SuggestionRecord | null;
+}
+
+/**
+ * Takes the pool's next entry and, when it is at most `maxBehind` observations
+ * older than `observed`, makes it a suggestion, in one statement. Null when the
+ * experiment is no longer at `revision`: then nothing changed.
+ */
+export async function claimPooledSuggestion(
+  sql: Sql,
+  claim: {
+    experiment: { id: string; revision: number; leaseSeconds: number | null };
+    observed: number;
+    maxBehind: number;
+    source: SuggestionSource;
+  },
+): Promise<PoolClaim | null> {
+  const { experiment } = claim;
+  const rows = await sql.query<{
+    current: boolean;
+    entry: { assignments: Assignments; key: string } | null;
+    version: number | null;
+    made: SuggestionRecord | null;
+  }>(
+    `WITH current AS (
+       SELECT id FROM experiments WHERE id = $1 AND revision = $2 AND state = 'active'
+     ), claimed AS (
+       UPDATE suggestion_pools pool SET next = next + 1 FROM current
+        WHERE pool.experiment_id = current.id AND next < jsonb_array_length(candidates)
+       RETURNING version, candidates -> (next - 1) AS entry
+     ), made AS (
+       INSERT INTO suggestions ${insertColumns}
+       SELECT $1, entry -> 'assignments', NULL, $5, entry ->> 'key', ${leaseExpiry('$6')}, 1, NULL
+         FROM claimed WHERE $3::int - version <= $4::int
+       ${insertTail}
+     )
+     SELECT EXISTS (SELECT 1 FROM current) AS current, claimed.entry, claimed.version,
+            (SELECT to_jsonb(made) FROM made) AS made
+       FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+    [
+      experiment.id,
+      experiment.revision,
+      claim.observed,
+      claim.maxBehind,
+      claim.source,
+      experiment.leaseSeconds,
+    ],
+  );
+  const [row] = rows;
+  if (!row?.current) return null;
+  const entry = row.entry && row.version !== null ? { ...row.entry, version: row.version } : null;
+  return { entry, suggestion: row.made ? madeRecord(row.made) : null };
+}
+
+/** A suggestion row that came back as JSON: its times are strings there. */
+function madeRecord(made: SuggestionRecord): SuggestionRecord {
+  const raw = made as unknown as Record<string, unknown>;
+  return fromRow({
+    ...made,
+    created: new Date(raw.created as string),
+    leaseExpires: raw.leaseExpires === null ? null : new Date(raw.leaseExpires as string),
+  });
 }
 
 export async function findSuggestion(
@@ -274,4 +384,17 @@ export async function takeQueuedSuggestion(
 
 export async function deleteQueuedSuggestion(db: Db, id: string): Promise<void> {
   await db.queuedSuggestion.update({ where: { id: toId(id) }, data: { deletedAt: new Date() } });
+}
+
+/** The suggestion, deleted or not, read with plain SQL (an observation may cite either). */
+export async function readSuggestion(
+  sql: Sql,
+  experimentId: string,
+  id: string,
+): Promise<SuggestionRecord | null> {
+  const [row] = await sql.query<SuggestionRecord>(
+    `SELECT ${suggestionColumns} FROM suggestions WHERE id = $1 AND experiment_id = $2`,
+    [id, experimentId],
+  );
+  return row ? fromRow(row) : null;
 }

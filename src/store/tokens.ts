@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClientRecord, TokenRecord } from '../domain/types.ts';
 import type { Client, Token } from './generated/client.ts';
 import { type Db, fromId, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 // API tokens are random, shown once, and stored only as a SHA-256 digest.
 
@@ -139,3 +140,35 @@ export async function listClients(db: Db): Promise<ClientRecord[]> {
 }
 
 export { toToken };
+
+interface AuthSqlRow extends Omit<TokenRecord, 'clientId'> {
+  clientId: string;
+  clientName: string;
+  clientCreated: Date;
+}
+
+/**
+ * The token with this value and its client, in one plain-SQL statement, for
+ * the check on every request; null when unknown. Revoked and expired tokens
+ * are returned too: the caller judges them against its own clock.
+ */
+export async function readToken(
+  sql: Sql,
+  value: string,
+): Promise<{ token: TokenRecord; client: ClientRecord } | null> {
+  const [row] = await sql.query<AuthSqlRow>(
+    `SELECT t.id::text AS id, t.client_id::text AS "clientId", t.hint, t.development, t.admin,
+            t.created_at AS created, t.expires_at AS expires, t.revoked_at AS revoked,
+            c.name AS "clientName", c.created_at AS "clientCreated"
+       FROM tokens t JOIN clients c ON c.id = t.client_id
+      WHERE t.digest = $1`,
+    [digestOf(value)],
+  );
+  if (!row) return null;
+  const { clientName, clientCreated, ...token } = row;
+  return { token, client: { id: token.clientId, name: clientName, created: clientCreated } };
+}
+
+/** Whether a token read earlier may still be used at `now`. */
+export const isLive = (token: TokenRecord, now: Date): boolean =>
+  token.revoked === null && (token.expires === null || token.expires > now);

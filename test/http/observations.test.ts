@@ -477,13 +477,10 @@ for (const kind of backends) {
       });
 
       it('moves the experiment’s updated time on every observation write', async () => {
+        // `updated` is in whole seconds: a pause of a second between writes lets each move it.
         const stamp = async () =>
-          (
-            await api.db.prisma.experiment.findUniqueOrThrow({
-              where: { id: BigInt(experiment.id) },
-            })
-          ).updatedAt.getTime();
-        const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+          (await api.get<Experiment>(`/v1/experiments/${experiment.id}`)).body.updated;
+        const pause = () => new Promise((resolve) => setTimeout(resolve, 1050));
         let last = await stamp();
         const moved = async () => {
           const now = await stamp();

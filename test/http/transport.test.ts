@@ -79,11 +79,27 @@ for (const kind of backends) {
         expect(reply.body.message).toMatch(/token/i);
       });
 
-      it('answers 401 for a revoked token', async () => {
+      it('answers 401 for a token revoked through the API at once', async () => {
         const caller = await api.caller('default');
         expect((await api.get('/v1/experiments', { as: caller })).status).toBe(200);
-        await revokeToken(api.db.prisma, caller.clientId, caller.tokenId);
+        const path = `/v1/clients/${caller.clientId}/tokens/${caller.tokenId}`;
+        expect((await api.delete(path)).status).toBe(200);
         expect((await api.get('/v1/experiments', { as: caller })).status).toBe(401);
+      });
+
+      it('answers 401 for a token another process revoked once the cache time has passed', async () => {
+        const cached = await openTestApp(kind, { tokenCacheMs: 300 });
+        try {
+          const caller = await cached.caller('default');
+          expect((await cached.get('/v1/experiments', { as: caller })).status).toBe(200);
+          // Straight in the database, as a second server process or the token command would.
+          await revokeToken(cached.db.prisma, caller.clientId, caller.tokenId);
+          expect((await cached.get('/v1/experiments', { as: caller })).status).toBe(200);
+          await new Promise((resolve) => setTimeout(resolve, 350));
+          expect((await cached.get('/v1/experiments', { as: caller })).status).toBe(401);
+        } finally {
+          await cached.close();
+        }
       });
 
       it('answers 401 for an expired token', async () => {

@@ -149,11 +149,13 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
       },
     },
     async (request) => {
-      await prisma.$transaction(async (tx) => {
+      const changed = await prisma.$transaction(async (tx) => {
         const experiment = await loadExperiment(tx, request, request.params.id);
         await lockExperiment(tx, experiment.id);
         await updateExperiment(tx, experiment, experimentPatch(experiment, request.body));
+        return experiment.id;
       });
+      context.experiments.forget(changed);
       return show(request.params.id, request);
     },
   );
@@ -171,6 +173,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     async (request) => {
       const experiment = await loadExperiment(prisma, request, request.params.id);
       await updateExperiment(prisma, experiment, { state: 'deleted' });
+      context.experiments.forget(experiment.id);
       return {};
     },
   );

@@ -1,25 +1,28 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bestObservations } from '../../domain/best.ts';
-import type { ExperimentDef } from '../../domain/types.ts';
+import type { ExperimentDef, ObservationRecord } from '../../domain/types.ts';
+import { StaleExperiment } from '../../service/experiment-cache.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
 import {
   allObservations,
-  createObservations,
   deleteObservations,
+  insertObservations,
   findObservation,
   listObservations,
   replaceObservation,
   type NewObservation,
 } from '../../store/observations.ts';
-import type { Db } from '../../store/prisma.ts';
-import { closeSuggestions, findSuggestion } from '../../store/suggestions.ts';
+import type { Sql } from '../../store/sql.ts';
+import { closeSuggestions, findSuggestion, readSuggestion } from '../../store/suggestions.ts';
 import {
   type AppContext,
   loadChild,
   loadExperiment,
   pageRequest,
   requireActive,
+  withExperiment,
 } from '../context.ts';
 import { observationOutput } from '../experiments/schemas.ts';
 import { storeAnswer } from '../idempotency.ts';
@@ -39,36 +42,38 @@ const observationParams = z.object({ id: pathId, observation: pathId });
 const observationPage = pagination(observationOutput, 'Observation');
 
 /**
- * Stores observations and closes their suggestions in one transaction. No
- * experiment lock: observations of one experiment commit side by side, and
- * `updated` moves after the commit (see the plugin's onSend hook).
+ * Stores observations and closes their suggestions: one statement, or with an
+ * Idempotency-Key one transaction that also stores the answer. No experiment
+ * lock: observations of one experiment commit side by side.
  */
-async function record(db: Db, experiment: ExperimentDef, inputs: NewObservation[]) {
-  const created = await createObservations(db, inputs);
-  await closeSuggestions(
-    db,
-    inputs.flatMap((input) => (input.suggestionId === null ? [] : [input.suggestionId])),
-  );
-  return created;
+async function record<T>(
+  sql: Sql,
+  reply: FastifyReply,
+  write: { experiment: ExperimentDef; inputs: NewObservation[] },
+  answer: (created: ObservationRecord[]) => T,
+): Promise<T> {
+  const { experiment, inputs } = write;
+  const insert = async (db: Sql) => {
+    const created = await insertObservations(db, experiment, inputs);
+    if (created === null) throw new StaleExperiment(experiment.id);
+    return answer(created);
+  };
+  if (!reply.request.idempotency) return insert(sql);
+  return sql.transaction(async (tx) => storeAnswer(tx, reply, await insert(tx)));
 }
 
 export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, context) => {
-  const { prisma } = context;
+  const { prisma, sql, experiments } = context;
   const tags = ['observations'];
   const lookup = (experiment: ExperimentDef) => (id: string) =>
     findSuggestion(prisma, experiment.id, id, { includeDeleted: true });
+  const sqlLookup = (experiment: ExperimentDef) => (id: string) =>
+    readSuggestion(sql, experiment.id, id);
 
-  // After every successful write: `updated` moves, and the optimizer's pool is recomputed.
+  // After every successful write the optimizer's pool is recomputed.
   app.addHook('onSend', async (request, reply, payload) => {
     const { id } = request.params as { id?: string };
     if (request.method === 'GET' || reply.statusCode >= 300 || id === undefined) return payload;
-    try {
-      await touchExperiment(prisma, id);
-    } catch (error) {
-      // The write itself has committed (with its idempotency answer): failing
-      // now would turn a kept observation into an error that invites a retry.
-      request.log.warn({ err: error, experiment: id }, 'could not move the experiment time');
-    }
     context.suggestions.observationsChanged(id);
     return payload;
   });
@@ -84,17 +89,15 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         response: { 200: observationOutput, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const experiment = await loadExperiment(prisma, request, request.params.id);
-      requireActive(experiment);
-      const input = await newObservation(experiment, request.body, lookup(experiment));
-      // An Idempotency-Key's answer commits with the observation.
-      return prisma.$transaction(async (tx) => {
-        const [created] = await record(tx, experiment, [input]);
-        if (!created) throw new Error('the observation was not stored');
-        return storeAnswer(tx, reply, observationObject(experiment, created));
-      });
-    },
+    async (request, reply) =>
+      withExperiment(experiments, request, request.params.id, async (experiment) => {
+        requireActive(experiment);
+        const input = await newObservation(experiment, request.body, sqlLookup(experiment));
+        return record(sql, reply, { experiment, inputs: [input] }, ([created]) => {
+          if (!created) throw new Error('the observation was not stored');
+          return observationObject(experiment, created);
+        });
+      }),
   );
 
   app.post(
@@ -108,27 +111,21 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         response: { 200: observationPage, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const experiment = await loadExperiment(prisma, request, request.params.id);
-      requireActive(experiment);
-      const find = lookup(experiment);
-      const inputs: NewObservation[] = [];
-      for (const [index, body] of request.body.observations.entries()) {
-        inputs.push(await newObservation(experiment, body, find, `observations[${index}]`));
-      }
-      return prisma.$transaction(
-        async (tx) => {
-          const created = await record(tx, experiment, inputs);
-          return storeAnswer(tx, reply, {
-            object: 'pagination' as const,
-            count: created.length,
-            data: created.map((observation) => observationObject(experiment, observation)),
-            paging: { before: null, after: null },
-          });
-        },
-        { timeout: 60_000 },
-      );
-    },
+    async (request, reply) =>
+      withExperiment(experiments, request, request.params.id, async (experiment) => {
+        requireActive(experiment);
+        const find = sqlLookup(experiment);
+        const inputs: NewObservation[] = [];
+        for (const [index, body] of request.body.observations.entries()) {
+          inputs.push(await newObservation(experiment, body, find, `observations[${index}]`));
+        }
+        return record(sql, reply, { experiment, inputs }, (created) => ({
+          object: 'pagination' as const,
+          count: created.length,
+          data: created.map((observation) => observationObject(experiment, observation)),
+          paging: { before: null, after: null },
+        }));
+      }),
   );
 
   app.get(

@@ -21,6 +21,7 @@ import {
   loadExperiment,
   pageRequest,
   requireActive,
+  withExperiment,
 } from '../context.ts';
 import { deleted, errorBody, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
 import { pageObject, queuedSuggestionObject, suggestionObject } from '../serialize.ts';
@@ -54,33 +55,33 @@ export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
         response: { 200: suggestionOutput, ...errorResponses },
       },
     },
-    async (request) => {
-      const experiment = await loadExperiment(prisma, request, request.params.id);
-      requireActive(experiment);
-      const { assignments, metadata } = request.body;
-      if (assignments === undefined) {
-        const suggestion = await context.suggestions.next(experiment);
-        const withMetadata =
-          metadata === undefined || metadata === null
-            ? suggestion
-            : await updateSuggestionMetadata(prisma, suggestion.id, metadata);
-        return suggestionObject(experiment, withMetadata);
-      }
-      const checked = checkAssignments(experiment.parameters, assignments, {
-        field: 'assignments',
-        strict: true,
-      });
-      // A point the user chose may repeat an open one: it carries no open key.
-      const suggestion = await createSuggestion(prisma, {
-        experimentId: experiment.id,
-        assignments: checked,
-        metadata: metadata ?? null,
-        source: 'user',
-        leaseSeconds: experiment.leaseSeconds,
-      });
-      if (!suggestion) throw new Error('a suggestion without an open key was refused');
-      return suggestionObject(experiment, suggestion);
-    },
+    async (request) =>
+      withExperiment(context.experiments, request, request.params.id, async (experiment) => {
+        requireActive(experiment);
+        const { assignments, metadata } = request.body;
+        if (assignments === undefined) {
+          const suggestion = await context.suggestions.next(experiment);
+          const withMetadata =
+            metadata === undefined || metadata === null
+              ? suggestion
+              : await updateSuggestionMetadata(prisma, suggestion.id, metadata);
+          return suggestionObject(experiment, withMetadata);
+        }
+        const checked = checkAssignments(experiment.parameters, assignments, {
+          field: 'assignments',
+          strict: true,
+        });
+        // A point the user chose may repeat an open one: it carries no open key.
+        const suggestion = await createSuggestion(context.sql, {
+          experimentId: experiment.id,
+          assignments: checked,
+          metadata: metadata ?? null,
+          source: 'user',
+          leaseSeconds: experiment.leaseSeconds,
+        });
+        if (!suggestion) throw new Error('a suggestion without an open key was refused');
+        return suggestionObject(experiment, suggestion);
+      }),
   );
 
   app.post(

@@ -153,6 +153,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<AppContext> = async (app, contex
       if (!(await revokeToken(prisma, auth.client.id, tokenId))) {
         throw notFound('token', request.params.token);
       }
+      context.tokens.forget();
       return {};
     },
   );

@@ -1,0 +1,61 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+
+// Plain SQL on the driver itself, beside Prisma, for the few statements every
+// worker's request runs: there the client's query planning costs more than the
+// database's work. Both backends answer through the same interface. The two
+// drivers parse int8 differently (a string, a number), so statements cast ids
+// to text and counts to int.
+
+export interface Sql {
+  query<T extends object>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const onConnection = (connection: Queryable): Sql => ({
+  query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+    (await connection.query<T>(text, params as unknown[])).rows,
+  transaction: () => Promise.reject(new Error('transactions do not nest')),
+});
+
+export function postgresSql(pool: pg.Pool): Sql {
+  return {
+    query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+      (await pool.query<T>(text, params as unknown[])).rows,
+    async transaction(work) {
+      const connection = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await connection.query('BEGIN');
+        const result = await work(onConnection(connection));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch((rollback: unknown) => {
+          // A connection that cannot roll back must not go back to the pool.
+          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        });
+        throw error;
+      } finally {
+        connection.release(broken);
+      }
+    },
+  };
+}
+
+const onPGliteTransaction = (tx: Transaction): Sql => ({
+  query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+    (await tx.query<T>(text, params as unknown[])).rows,
+  transaction: () => Promise.reject(new Error('transactions do not nest')),
+});
+
+export function pgliteSql(db: PGlite): Sql {
+  return {
+    query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+      (await db.query<T>(text, params as unknown[])).rows,
+    transaction: (work) => db.transaction((tx) => work(onPGliteTransaction(tx))),
+  };
+}
