@@ -57,9 +57,7 @@ async function main(): Promise<void> {
   await ensureTokens(database.prisma, config.token, logger);
   const tokens = new TokenCache(database.sql);
   const app = await buildApp({ database, logger, rateLimit: config.rateLimit, tokens });
-  const control = await startControlServer(database, config.dataDir, logger, () =>
-    tokens.forget(),
-  );
+  const control = await startControlServer(database, config.dataDir, logger, () => tokens.forget());
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -22,7 +22,6 @@ const valueRows = (values: MetricValue[]) =>
     valueStddev: value.valueStddev,
   }));
 
-
 const live = (experimentId: string) => ({ experimentId: toId(experimentId), deletedAt: null });
 
 export async function findObservation(
