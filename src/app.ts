@@ -129,11 +129,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { prisma, sql } = options.database;
   const tokens = options.tokens ?? new TokenCache(sql, options.tokenCacheMs);
   const threads = options.optimizer ? null : new OptimizerThreads();
-  const suggestions = new SuggestionService({ prisma, sql }, {
-    run: options.optimizer ?? ((job) => (threads as OptimizerThreads).run(job)),
-    timeBudgetMs: options.suggestionTimeBudgetMs ?? 1500,
-    logger: app.log,
-  });
+  const suggestions = new SuggestionService(
+    { prisma, sql },
+    {
+      run: options.optimizer ?? ((job) => (threads as OptimizerThreads).run(job)),
+      timeBudgetMs: options.suggestionTimeBudgetMs ?? 1500,
+      logger: app.log,
+    },
+  );
   // Pool work in flight finishes before the threads and the database go.
   app.addHook('onClose', async () => {
     await suggestions.close();
