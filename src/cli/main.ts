@@ -38,6 +38,14 @@ async function serve(argv: readonly string[]): Promise<number | null> {
   }
 }
 
+/** A reader that stops early (`| head`) closes the pipe: the output it wanted was written. */
+function quietOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 /** The exit code, or null for a command that keeps running (the server). */
 async function main(argv: readonly string[]): Promise<number | null> {
   const [command, ...rest] = argv;
@@ -45,8 +53,10 @@ async function main(argv: readonly string[]): Promise<number | null> {
     case 'serve':
       return serve(rest);
     case 'token':
+      quietOnClosedOutput();
       return (await import('./token.ts')).tokenMain(rest);
     case 'experiment':
+      quietOnClosedOutput();
       return (await import('./experiment.ts')).experimentMain(rest);
     case '-h':
     case '--help':

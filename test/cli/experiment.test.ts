@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Client, type ExperimentFields } from '../../clients/typescript/src/index.ts';
 import { startServer, type ServerProcess } from '../helpers/server.ts';
-import { runArgmax } from './processes.ts';
+import { bin, runArgmax } from './processes.ts';
 
 // `argmax experiment` as real processes through the bin, against the real server on a free port.
 
@@ -233,6 +235,30 @@ describe('argmax experiment', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refused the token');
+  });
+
+  it('stops quietly when the reader of its output closes the pipe early', async () => {
+    const long = await newExperiment('long history');
+    const observations = Array.from({ length: 2000 }, (_, index) => ({
+      assignments: { learning_rate: 0.5, batch_size: 10 + (index % 90), optimizer: 'rmsprop' },
+      values: [{ name: 'accuracy', value: index / 2000 }],
+    }));
+    await client.createObservations(long, observations, { no_optimize: true });
+
+    // Far more than a pipe holds, so that the command is still writing when `head` quits.
+    const pipeline = `"${process.execPath}" "${bin}" experiment export ${long} | head -n 2`;
+    const child = spawn('bash', ['-o', 'pipefail', '-c', pipeline], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [code] = (await once(child, 'close')) as [number | null];
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.split('\r\n')).toHaveLength(3);
   });
 
   it('stops at a usage mistake with exit code 2 and the usage of the command', async () => {
