@@ -14,7 +14,7 @@ import {
   createSuggestion,
   openSuggestions,
   type NewSuggestion,
-  servingFacts,
+  type PoolClaim,
   type ServingFacts,
   type SuggestionSource,
   takeQueuedSuggestion,
@@ -78,12 +78,27 @@ export class SuggestionService {
   /** The next suggestion; throws StaleExperiment when `experiment` is no longer current. */
   async next(experiment: ExperimentDef): Promise<SuggestionRecord> {
     this.noteDemand(experiment.id);
-    const facts = await servingFacts(this.db.sql, experiment.id);
+    const first = await this.claim(experiment);
+    if (first.suggestion) return first.suggestion;
+    const { facts } = first;
     const served =
       (facts.queued ? await this.fromQueue(experiment) : null) ??
       (facts.expired ? await this.fromExpired(experiment) : null) ??
-      (await this.fromPool(experiment, facts, { wait: true }));
+      (await this.fromPool(experiment, facts, {
+        wait: true,
+        // A claim held back by a queued point or an expired lease took no entry.
+        first: facts.queued || facts.expired ? null : first,
+      }));
     return served ?? this.fallback(experiment, facts);
+  }
+
+  private async claim(experiment: ExperimentDef): Promise<PoolClaim> {
+    const claim = await claimPooledSuggestion(this.db.sql, {
+      experiment,
+      source: poolSource(experiment),
+    });
+    if (claim === null) throw new StaleExperiment(experiment.id);
+    return claim;
   }
 
   /**
@@ -151,21 +166,15 @@ export class SuggestionService {
   private async fromPool(
     experiment: ExperimentDef,
     facts: ServingFacts,
-    options: { wait: boolean },
+    options: { wait: boolean; first: PoolClaim | null },
   ): Promise<SuggestionRecord | null> {
     const { observed } = facts;
     // A pool fewer observations behind than the workers running in parallel is
-    // as fresh as parallel work allows.
+    // as fresh as parallel work allows (the claim statement applies the same rule).
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, facts.open + 1);
     let stale: PoolEntry | null = null;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      const claim = await claimPooledSuggestion(this.db.sql, {
-        experiment,
-        observed,
-        maxBehind: parallel - 1,
-        source: poolSource(experiment),
-      });
-      if (claim === null) throw new StaleExperiment(experiment.id);
+      const claim = (attempt === 0 ? options.first : null) ?? (await this.claim(experiment));
       if (claim.suggestion) return claim.suggestion;
       if (!claim.entry) break;
       if (observed - claim.entry.version > parallel - 1) {
@@ -180,7 +189,7 @@ export class SuggestionService {
     // parallel workers take a quick point and leave the optimizer running.
     if (options.wait && !(parallel > 1 && observed > 0)) {
       await withTimeout(refresh, this.options.timeBudgetMs * 2);
-      const fresh = await this.fromPool(experiment, facts, { wait: false });
+      const fresh = await this.fromPool(experiment, facts, { wait: false, first: null });
       if (fresh) return fresh;
     }
     // The optimizer is busy: a point chosen from slightly older data beats a random one.

@@ -7,7 +7,8 @@ import type { Sql } from './sql.ts';
 export interface NewObservation {
   experimentId: string;
   suggestionId: string | null;
-  assignments: Assignments;
+  /** Null takes the cited suggestion's. */
+  assignments: Assignments | null;
   failed: boolean;
   metadata: Metadata | null;
   values: MetricValue[];
@@ -131,20 +132,31 @@ export async function deleteObservations(
 }
 
 // Observations, their values and the closing of their suggestions in one
-// statement, for the routes every worker calls. The ids come from the
-// sequence before the rows are written, so each input keeps its own id
-// whatever order the database writes in. The first CTE is the guard: nothing
-// is written unless the experiment is still at the revision the caller
-// checked the input against.
+// statement, for the routes every worker calls. A cited suggestion gives its
+// assignments. The ids come from the sequence before the rows are written, so
+// each input keeps its own id whatever order the database writes in. Nothing
+// is written when the experiment is no longer at the revision the caller
+// checked the input against, or when a cited suggestion does not exist; the
+// last rows of the answer say which.
 const insertSql = `
   WITH current AS (
     SELECT id FROM experiments WHERE id = $1 AND revision = $2 AND state = 'active'
+  ), items AS (
+    SELECT item.n, item.x, (item.x ->> 'suggestion')::bigint AS suggestion_id
+      FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS item(x, n)
+  ), cited AS (
+    SELECT items.n, s.assignments
+      FROM items JOIN suggestions s ON s.id = items.suggestion_id AND s.experiment_id = $1
+  ), missing AS (
+    SELECT items.n FROM items
+     WHERE items.suggestion_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cited WHERE cited.n = items.n)
   ), input AS (
-    SELECT nextval(pg_get_serial_sequence('observations', 'id')) AS id, item.n,
-           (item.x ->> 'suggestion')::bigint AS suggestion_id, item.x -> 'assignments' AS assignments,
-           (item.x ->> 'failed')::boolean AS failed, NULLIF(item.x -> 'metadata', 'null') AS metadata,
-           item.x -> 'values' AS vals
-      FROM current, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS item(x, n)
+    SELECT nextval(pg_get_serial_sequence('observations', 'id')) AS id, items.n,
+           items.suggestion_id, COALESCE(cited.assignments, items.x -> 'assignments') AS assignments,
+           (items.x ->> 'failed')::boolean AS failed, NULLIF(items.x -> 'metadata', 'null') AS metadata,
+           items.x -> 'values' AS vals
+      FROM current, items LEFT JOIN cited ON cited.n = items.n
+     WHERE NOT EXISTS (SELECT 1 FROM missing)
   ), written AS (
     INSERT INTO observations (id, experiment_id, suggestion_id, assignments, failed, metadata)
     SELECT id, $1, suggestion_id, assignments, failed, metadata FROM input
@@ -157,19 +169,36 @@ const insertSql = `
     UPDATE suggestions SET state = 'closed', open_key = NULL, updated_at = now()
      WHERE id IN (SELECT suggestion_id FROM input WHERE suggestion_id IS NOT NULL)
   )
-  SELECT input.n::int AS n, written.id::text AS id, written.created_at AS created
+  SELECT 'written' AS kind, input.n::int AS n, written.id::text AS id,
+         written.created_at AS created, input.assignments
     FROM written JOIN input ON input.id = written.id
-   ORDER BY input.n`;
+  UNION ALL
+  SELECT 'missing', n::int, NULL, NULL, NULL FROM missing
+  UNION ALL
+  SELECT 'stale', 0, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM current)
+  ORDER BY n`;
 
-/**
- * Writes the observations; null when the experiment is no longer at
- * `revision` (changed or deleted meanwhile), and then nothing is written.
- */
+export type InsertOutcome =
+  | { kind: 'written'; observations: ObservationRecord[] }
+  /** The experiment is no longer at the revision given. */
+  | { kind: 'stale' }
+  /** The input at `index` cites a suggestion the experiment does not have. */
+  | { kind: 'missing'; index: number };
+
+interface InsertRow {
+  kind: 'written' | 'missing' | 'stale';
+  n: number;
+  id: string | null;
+  created: Date | null;
+  assignments: Assignments | null;
+}
+
+/** Writes the observations, all or none. */
 export async function insertObservations(
   sql: Sql,
   experiment: { id: string; revision: number },
   inputs: NewObservation[],
-): Promise<ObservationRecord[] | null> {
+): Promise<InsertOutcome> {
   const items = inputs.map((input) => ({
     suggestion: input.suggestionId,
     assignments: input.assignments,
@@ -181,26 +210,29 @@ export async function insertObservations(
       stddev: v.valueStddev,
     })),
   }));
-  const rows = await sql.query<{ n: number; id: string; created: Date }>(insertSql, [
+  const rows = await sql.query<InsertRow>(insertSql, [
     experiment.id,
     experiment.revision,
     JSON.stringify(items),
   ]);
-  if (rows.length !== inputs.length) return null;
-  return rows.map((row, index) => {
-    const input = inputs[index] as NewObservation;
-    const { suggestionId, assignments, failed, metadata, values } = input;
+  if (rows.some((row) => row.kind === 'stale')) return { kind: 'stale' };
+  const missing = rows.find((row) => row.kind === 'missing');
+  if (missing) return { kind: 'missing', index: missing.n - 1 };
+  if (rows.length !== inputs.length) throw new Error('the observations were not all stored');
+  const observations = rows.map((row, index) => {
+    const { suggestionId, failed, metadata, values } = inputs[index] as NewObservation;
     return {
-      id: row.id,
+      id: row.id as string,
       experimentId: experiment.id,
-      created: row.created,
+      created: row.created as Date,
       suggestionId,
-      assignments,
+      assignments: row.assignments ?? {},
       failed,
       metadata,
       values,
     };
   });
+  return { kind: 'written', observations };
 }
 
 /**

@@ -65,7 +65,7 @@ export async function createSuggestion(
   return row ? fromRow(row) : null;
 }
 
-/** What serving the next suggestion depends on, in one statement. */
+/** What serving the next suggestion depends on. */
 export interface ServingFacts {
   /** Live observations. */
   observed: number;
@@ -73,84 +73,92 @@ export interface ServingFacts {
   open: number;
   /** Whether a queued suggestion waits. */
   queued: boolean;
-  /** Whether an open suggestion's lease ran out. */
+  /** Whether an open suggestion's lease ran out (only for experiments with leases). */
   expired: boolean;
 }
 
-export async function servingFacts(sql: Sql, experimentId: string): Promise<ServingFacts> {
-  const [row] = await sql.query<ServingFacts>(
-    `SELECT
-       (SELECT count(*)::int FROM observations
-         WHERE experiment_id = $1 AND deleted_at IS NULL) AS observed,
-       (SELECT count(*)::int FROM suggestions
-         WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
-           AND (lease_expires_at IS NULL OR lease_expires_at > now())) AS open,
-       EXISTS (SELECT 1 FROM queued_suggestions
-         WHERE experiment_id = $1 AND consumed_at IS NULL AND deleted_at IS NULL) AS queued,
-       EXISTS (SELECT 1 FROM suggestions
-         WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
-           AND lease_expires_at < now()) AS expired`,
-    [experimentId],
-  );
-  return row ?? { observed: 0, open: 0, queued: false, expired: false };
-}
-
 export interface PoolClaim {
-  /** The entry taken from the pool; null when the pool is missing or used up. */
+  facts: ServingFacts;
+  /** The entry taken from the pool; null when the pool is missing or used up, or not tried. */
   entry: { assignments: Assignments; key: string; version: number } | null;
   /** The suggestion made from it; null when the entry was stale or its point is open already. */
   suggestion: SuggestionRecord | null;
 }
 
 /**
- * Takes the pool's next entry and, when it is at most `maxBehind` observations
- * older than `observed`, makes it a suggestion, in one statement. Null when the
- * experiment is no longer at `revision`: then nothing changed.
+ * One statement for the usual request: reads what serving depends on and,
+ * when no queued point and no expired lease comes first, takes the pool's
+ * next entry and makes it a suggestion if it is at most as many observations
+ * old as workers run in parallel besides this one. Null when the experiment is
+ * no longer at `revision`: then nothing changed.
  */
 export async function claimPooledSuggestion(
   sql: Sql,
   claim: {
-    experiment: { id: string; revision: number; leaseSeconds: number | null };
-    observed: number;
-    maxBehind: number;
+    experiment: {
+      id: string;
+      revision: number;
+      leaseSeconds: number | null;
+      parallelBandwidth: number | null;
+    };
     source: SuggestionSource;
   },
 ): Promise<PoolClaim | null> {
   const { experiment } = claim;
-  const rows = await sql.query<{
-    current: boolean;
-    entry: { assignments: Assignments; key: string } | null;
-    version: number | null;
-    made: SuggestionRecord | null;
-  }>(
+  const rows = await sql.query<
+    ServingFacts & {
+      current: boolean;
+      entry: { assignments: Assignments; key: string } | null;
+      version: number | null;
+      made: SuggestionRecord | null;
+    }
+  >(
     `WITH current AS (
        SELECT id FROM experiments WHERE id = $1 AND revision = $2 AND state = 'active'
+     ), facts AS (
+       SELECT
+         (SELECT count(*)::int FROM observations
+           WHERE experiment_id = $1 AND deleted_at IS NULL) AS observed,
+         (SELECT count(*)::int FROM suggestions
+           WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
+             AND (lease_expires_at IS NULL OR lease_expires_at > now())) AS open,
+         EXISTS (SELECT 1 FROM queued_suggestions
+           WHERE experiment_id = $1 AND consumed_at IS NULL AND deleted_at IS NULL) AS queued,
+         ($4::int IS NOT NULL AND EXISTS (SELECT 1 FROM suggestions
+           WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
+             AND lease_expires_at < now())) AS expired
      ), claimed AS (
-       UPDATE suggestion_pools pool SET next = next + 1 FROM current
+       UPDATE suggestion_pools pool SET next = next + 1 FROM current, facts
         WHERE pool.experiment_id = current.id AND next < jsonb_array_length(candidates)
+          AND NOT facts.queued AND NOT facts.expired
        RETURNING version, candidates -> (next - 1) AS entry
      ), made AS (
        INSERT INTO suggestions ${insertColumns}
-       SELECT $1, entry -> 'assignments', NULL, $5, entry ->> 'key', ${leaseExpiry('$6')}, 1, NULL
-         FROM claimed WHERE $3::int - version <= $4::int
+       SELECT $1, entry -> 'assignments', NULL, $5, entry ->> 'key', ${leaseExpiry('$4')}, 1, NULL
+         FROM claimed, facts
+        WHERE facts.observed - version <= GREATEST($3::int, facts.open + 1) - 1
        ${insertTail}
      )
-     SELECT EXISTS (SELECT 1 FROM current) AS current, claimed.entry, claimed.version,
+     SELECT EXISTS (SELECT 1 FROM current) AS current, facts.*, claimed.entry, claimed.version,
             (SELECT to_jsonb(made) FROM made) AS made
-       FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+       FROM facts LEFT JOIN claimed ON true`,
     [
       experiment.id,
       experiment.revision,
-      claim.observed,
-      claim.maxBehind,
-      claim.source,
+      experiment.parallelBandwidth ?? 1,
       experiment.leaseSeconds,
+      claim.source,
     ],
   );
   const [row] = rows;
   if (!row?.current) return null;
+  const { observed, open, queued, expired } = row;
   const entry = row.entry && row.version !== null ? { ...row.entry, version: row.version } : null;
-  return { entry, suggestion: row.made ? madeRecord(row.made) : null };
+  return {
+    facts: { observed, open, queued, expired },
+    entry,
+    suggestion: row.made ? madeRecord(row.made) : null,
+  };
 }
 
 /** A suggestion row that came back as JSON: its times are strings there. */
@@ -384,17 +392,4 @@ export async function takeQueuedSuggestion(
 
 export async function deleteQueuedSuggestion(db: Db, id: string): Promise<void> {
   await db.queuedSuggestion.update({ where: { id: toId(id) }, data: { deletedAt: new Date() } });
-}
-
-/** The suggestion, deleted or not, read with plain SQL (an observation may cite either). */
-export async function readSuggestion(
-  sql: Sql,
-  experimentId: string,
-  id: string,
-): Promise<SuggestionRecord | null> {
-  const [row] = await sql.query<SuggestionRecord>(
-    `SELECT ${suggestionColumns} FROM suggestions WHERE id = $1 AND experiment_id = $2`,
-    [id, experimentId],
-  );
-  return row ? fromRow(row) : null;
 }

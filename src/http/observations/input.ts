@@ -38,11 +38,7 @@ async function resolveSource(
   }
   if (suggestion !== null) {
     const found = await findSuggestion(suggestion);
-    if (!found) {
-      throw badRequest(
-        `${at('suggestion')}: no suggestion ${suggestion} exists in experiment ${experiment.id}.`,
-      );
-    }
+    if (!found) throw missingSuggestion(experiment.id, suggestion, field);
     return { suggestionId: found.id, assignments: found.assignments };
   }
   const checked = checkAssignments(experiment.parameters, assignments ?? {}, {
@@ -52,21 +48,45 @@ async function resolveSource(
   return { suggestionId: null, assignments: checked };
 }
 
-export async function newObservation(
+/**
+ * A new observation's input checked against the experiment. A cited
+ * suggestion is not looked up here: the statement that stores the observation
+ * takes its assignments, or refuses when it does not exist (see record()).
+ */
+export function newObservation(
   experiment: ExperimentDef,
   body: ObservationCreate,
-  findSuggestion: SuggestionLookup,
   field = '',
-): Promise<NewObservation> {
-  const source = await resolveSource(experiment, body, findSuggestion, field);
+): NewObservation {
+  const suggestion = body.suggestion ?? null;
+  const assignments = body.assignments ?? null;
+  if ((suggestion === null) === (assignments === null)) {
+    throw badRequest(
+      `${field || 'The observation'} must give exactly one of suggestion or assignments.`,
+    );
+  }
+  const checked =
+    assignments === null
+      ? null
+      : checkAssignments(experiment.parameters, assignments, {
+          field: field ? `${field}.assignments` : 'assignments',
+          strict: false,
+        });
   return {
     experimentId: experiment.id,
-    ...source,
+    suggestionId: suggestion === null ? null : suggestion.replace(/^0+(?=\d)/, ''),
+    assignments: checked,
     failed: body.failed === true,
     metadata: body.metadata ?? null,
     values: checkValues(experiment.metrics, body, field ? `${field}.values` : 'values'),
   };
 }
+
+/** The message for an observation that cites a suggestion the experiment does not have. */
+export const missingSuggestion = (experimentId: string, suggestion: string, field = '') =>
+  badRequest(
+    `${field ? `${field}.suggestion` : 'suggestion'}: no suggestion ${suggestion} exists in experiment ${experimentId}.`,
+  );
 
 /** The observation after a PUT: given fields replace stored ones; the rest stay. */
 export async function updatedObservation(

@@ -15,7 +15,7 @@ import {
   type NewObservation,
 } from '../../store/observations.ts';
 import type { Sql } from '../../store/sql.ts';
-import { closeSuggestions, findSuggestion, readSuggestion } from '../../store/suggestions.ts';
+import { closeSuggestions, findSuggestion } from '../../store/suggestions.ts';
 import {
   type AppContext,
   loadChild,
@@ -28,7 +28,7 @@ import { observationOutput } from '../experiments/schemas.ts';
 import { storeAnswer } from '../idempotency.ts';
 import { deleted, errorResponses, pageQuery, pagination, pathId } from '../schemas.ts';
 import { bestAssignmentsObject, observationObject, pageObject } from '../serialize.ts';
-import { newObservation, updatedObservation } from './input.ts';
+import { missingSuggestion, newObservation, updatedObservation } from './input.ts';
 import {
   bestAssignmentsOutput,
   observationBatch,
@@ -49,14 +49,22 @@ const observationPage = pagination(observationOutput, 'Observation');
 async function record<T>(
   sql: Sql,
   reply: FastifyReply,
-  write: { experiment: ExperimentDef; inputs: NewObservation[] },
+  write: { experiment: ExperimentDef; inputs: NewObservation[]; fields: (index: number) => string },
   answer: (created: ObservationRecord[]) => T,
 ): Promise<T> {
   const { experiment, inputs } = write;
   const insert = async (db: Sql) => {
-    const created = await insertObservations(db, experiment, inputs);
-    if (created === null) throw new StaleExperiment(experiment.id);
-    return answer(created);
+    const outcome = await insertObservations(db, experiment, inputs);
+    switch (outcome.kind) {
+      case 'stale':
+        throw new StaleExperiment(experiment.id);
+      case 'missing': {
+        const cited = inputs[outcome.index]?.suggestionId ?? '';
+        throw missingSuggestion(experiment.id, cited, write.fields(outcome.index));
+      }
+      case 'written':
+        return answer(outcome.observations);
+    }
   };
   if (!reply.request.idempotency) return insert(sql);
   return sql.transaction(async (tx) => storeAnswer(tx, reply, await insert(tx)));
@@ -67,8 +75,6 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
   const tags = ['observations'];
   const lookup = (experiment: ExperimentDef) => (id: string) =>
     findSuggestion(prisma, experiment.id, id, { includeDeleted: true });
-  const sqlLookup = (experiment: ExperimentDef) => (id: string) =>
-    readSuggestion(sql, experiment.id, id);
 
   // After every successful write the optimizer's pool is recomputed.
   app.addHook('onSend', async (request, reply, payload) => {
@@ -92,8 +98,9 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
     async (request, reply) =>
       withExperiment(experiments, request, request.params.id, async (experiment) => {
         requireActive(experiment);
-        const input = await newObservation(experiment, request.body, sqlLookup(experiment));
-        return record(sql, reply, { experiment, inputs: [input] }, ([created]) => {
+        const input = newObservation(experiment, request.body);
+        const write = { experiment, inputs: [input], fields: () => '' };
+        return record(sql, reply, write, ([created]) => {
           if (!created) throw new Error('the observation was not stored');
           return observationObject(experiment, created);
         });
@@ -114,12 +121,11 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
     async (request, reply) =>
       withExperiment(experiments, request, request.params.id, async (experiment) => {
         requireActive(experiment);
-        const find = sqlLookup(experiment);
-        const inputs: NewObservation[] = [];
-        for (const [index, body] of request.body.observations.entries()) {
-          inputs.push(await newObservation(experiment, body, find, `observations[${index}]`));
-        }
-        return record(sql, reply, { experiment, inputs }, (created) => ({
+        const field = (index: number) => `observations[${index}]`;
+        const inputs = request.body.observations.map((body, index) =>
+          newObservation(experiment, body, field(index)),
+        );
+        return record(sql, reply, { experiment, inputs, fields: field }, (created) => ({
           object: 'pagination' as const,
           count: created.length,
           data: created.map((observation) => observationObject(experiment, observation)),
