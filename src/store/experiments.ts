@@ -199,7 +199,7 @@ const experimentSql = `
 
 /** The experiment by id, read with plain SQL; the caller checks the client. */
 export async function readExperiment(sql: Sql, id: string): Promise<ExperimentDef | null> {
-  const [row] = await sql.query<ExperimentSqlRow>(experimentSql, [id]);
+  const [row] = await sql.query<ExperimentSqlRow>(experimentSql, [id], 'read-experiment');
   if (!row) return null;
   const { parameters, metrics, metadata, ...fields } = row;
   return {

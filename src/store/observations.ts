@@ -210,11 +210,11 @@ export async function insertObservations(
       stddev: v.valueStddev,
     })),
   }));
-  const rows = await sql.query<InsertRow>(insertSql, [
-    experiment.id,
-    experiment.revision,
-    JSON.stringify(items),
-  ]);
+  const rows = await sql.query<InsertRow>(
+    insertSql,
+    [experiment.id, experiment.revision, JSON.stringify(items)],
+    'insert-observations',
+  );
   if (rows.some((row) => row.kind === 'stale')) return { kind: 'stale' };
   const missing = rows.find((row) => row.kind === 'missing');
   if (missing) return { kind: 'missing', index: missing.n - 1 };

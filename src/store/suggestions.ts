@@ -61,6 +61,7 @@ export async function createSuggestion(
       input.attempt ?? 1,
       input.retryOf ?? null,
     ],
+    'create-suggestion',
   );
   return row ? fromRow(row) : null;
 }
@@ -149,6 +150,7 @@ export async function claimPooledSuggestion(
       experiment.leaseSeconds,
       claim.source,
     ],
+    'claim-pooled-suggestion',
   );
   const [row] = rows;
   if (!row?.current) return null;

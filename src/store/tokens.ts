@@ -163,6 +163,7 @@ export async function readToken(
        FROM tokens t JOIN clients c ON c.id = t.client_id
       WHERE t.digest = $1`,
     [digestOf(value)],
+    'read-token',
   );
   if (!row) return null;
   const { clientName, clientCreated, ...token } = row;
