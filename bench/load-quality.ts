@@ -2,12 +2,19 @@
 // budget of evaluations, once by one worker (parallel_bandwidth 1) and once by
 // eight workers at a time (parallel_bandwidth 8). Each repetition is a new
 // pair of experiments; the service seeds its optimizer from the experiment.
+// Every evaluation takes a simulated training time (by default 200 to 400 ms),
+// as a real one would: with instant evaluations eight workers would outrun any
+// background optimizer and the comparison would measure the pool's refresh
+// time instead of the optimizer.
 
+import { createRandom } from '../src/engine/random.ts';
 import { findProblem } from './problems.ts';
 import type { LoadClient } from './load-client.ts';
 
 export interface QualityResult {
   seeds: number;
+  /** The simulated training time of one evaluation, in ms (uniform in [ms, 2 ms]). */
+  evaluationMs: number;
   budget: number;
   /** Simple regret (best found minus the known minimum) of each repetition. */
   sequential: number[];
@@ -34,8 +41,9 @@ async function createExperiment(client: LoadClient, bandwidth: number): Promise<
 }
 
 /** `bandwidth` workers share the budget; resolves with the regret and the seconds taken. */
-async function optimize(client: LoadClient, bandwidth: number) {
+async function optimize(client: LoadClient, bandwidth: number, evaluationMs: number, seed: number) {
   const start = Date.now();
+  const random = createRandom(seed * 31 + bandwidth);
   const experiment = await createExperiment(client, bandwidth);
   const base = `/v1/experiments/${experiment}`;
   let claimed = 0;
@@ -48,6 +56,7 @@ async function optimize(client: LoadClient, bandwidth: number) {
       if (suggestion.status !== 200) throw new Error(`suggestion: ${suggestion.status}`);
       const assignments = suggestion.body?.assignments as Record<string, number>;
       const value = hartmann6.evaluate(assignments);
+      await new Promise((resolve) => setTimeout(resolve, evaluationMs * (1 + random())));
       best = Math.min(best, value);
       const observed = await client.request('POST', `${base}/observations`, {
         suggestion: suggestion.body?.id,
@@ -61,16 +70,24 @@ async function optimize(client: LoadClient, bandwidth: number) {
 }
 
 /** Both arms of a repetition run side by side, so that machine load affects them alike. */
-export async function runQuality(client: LoadClient, seeds: number): Promise<QualityResult> {
+export async function runQuality(
+  client: LoadClient,
+  seeds: number,
+  evaluationMs = 200,
+): Promise<QualityResult> {
   const result: QualityResult = {
     seeds,
+    evaluationMs,
     budget: hartmann6.budget,
     sequential: [],
     parallel: [],
     seconds: { sequential: [], parallel: [] },
   };
   for (let seed = 0; seed < seeds; seed++) {
-    const [one, eight] = await Promise.all([optimize(client, 1), optimize(client, 8)]);
+    const [one, eight] = await Promise.all([
+      optimize(client, 1, evaluationMs, seed),
+      optimize(client, 8, evaluationMs, seed),
+    ]);
     result.sequential.push(one.regret);
     result.parallel.push(eight.regret);
     result.seconds.sequential.push(one.seconds);

@@ -109,7 +109,8 @@ function qualityLines(quality: QualityResult | null): string[] {
   const fmt = (values: number[]) => values.map(formatNumber).join(', ');
   return [
     `Hartmann-6, ${quality.budget} evaluations, ${quality.seeds} repetitions, both arms of a ` +
-      'repetition side by side on the same server:',
+      'repetition side by side on the same server; each evaluation takes a simulated training ' +
+      `time of ${quality.evaluationMs} to ${2 * quality.evaluationMs} ms:`,
     '',
     '| workers | median simple regret | regrets | median minutes |',
     '|---|---:|---|---:|',

@@ -195,6 +195,7 @@ function options() {
     options: {
       seconds: { type: 'string', default: '10' },
       'quality-seeds': { type: 'string', default: '10' },
+      'evaluation-ms': { type: 'string', default: '200' },
       'no-quality': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
       database: { type: 'string' },
@@ -203,6 +204,7 @@ function options() {
   return {
     seconds: Number(values.seconds),
     qualitySeeds: values['no-quality'] ? 0 : Number(values['quality-seeds']),
+    evaluationMs: Number(values['evaluation-ms']),
     docs: !values['no-docs'],
     database:
       values.database ??
@@ -231,7 +233,9 @@ async function main(): Promise<void> {
     const batches = await batchPhase(context);
     console.log(JSON.stringify(batches));
     const quality =
-      settings.qualitySeeds > 0 ? await runQuality(client, settings.qualitySeeds) : null;
+      settings.qualitySeeds > 0
+        ? await runQuality(client, settings.qualitySeeds, settings.evaluationMs)
+        : null;
     machine.load.end = loadAverage();
 
     const report: LoadReport = {

@@ -60,13 +60,15 @@ const seedOf = (experimentId: string, serial: number) =>
 
 /** Experiments remembered as drawn from; beyond this many the oldest are forgotten. */
 const MAX_DEMAND = 10_000;
+/** How long after its last suggestion an experiment's pool is still kept fresh. */
+const DEMAND_MS = 10 * 60_000;
 
 export class SuggestionService {
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly warmStarts = new Map<string, unknown>();
-  /** Experiments whose workers asked for a suggestion since their pool was last computed. */
-  private readonly demand = new Set<string>();
+  /** When each experiment's workers last asked for a suggestion (performance.now()). */
+  private readonly demand = new Map<string, number>();
   private fallbacks = 0;
   private closed = false;
 
@@ -106,14 +108,16 @@ export class SuggestionService {
    * workers draw from it; otherwise (an import, say) the next request does.
    */
   observationsChanged(experimentId: string): void {
-    if (this.demand.has(experimentId)) void this.refresh(experimentId);
+    const asked = this.demand.get(experimentId);
+    if (asked !== undefined && performance.now() - asked < DEMAND_MS)
+      void this.refresh(experimentId);
   }
 
   private noteDemand(experimentId: string): void {
     this.demand.delete(experimentId);
-    this.demand.add(experimentId);
+    this.demand.set(experimentId, performance.now());
     if (this.demand.size > MAX_DEMAND) {
-      const oldest = this.demand.values().next().value;
+      const oldest = this.demand.keys().next().value;
       if (oldest !== undefined) this.demand.delete(oldest);
     }
   }
@@ -284,8 +288,6 @@ export class SuggestionService {
     experimentId: string,
   ): Promise<{ ms: number; parallel: boolean } | null> {
     const started = performance.now();
-    // Requests from now on count as demand for the next computation.
-    this.demand.delete(experimentId);
     const experiment = await findExperimentById(this.db.prisma, experimentId);
     if (!experiment || experiment.state === 'deleted') return null;
     const [observations, pending, serial] = await Promise.all([
@@ -294,7 +296,8 @@ export class SuggestionService {
       countSuggestions(this.db.prisma, experimentId),
     ]);
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, pending.length + 1);
-    const size = Math.min(MAX_POOL, Math.max(4, parallel + 2));
+    // Room for every worker to take a point while the next pool is computed.
+    const size = Math.min(MAX_POOL, Math.max(4, 2 * parallel + 2));
     const seed = seedOf(experimentId, serial + observations.length * 7);
     const warmStart = this.warmStarts.get(experimentId);
     const job: OptimizerJob = {
