@@ -40,6 +40,18 @@ const MAX_FIT_POINTS = 120;
 /** Points kept in every fit subset: the best ones, where the optimum's detail matters. */
 const FIT_TOP = 20;
 
+/**
+ * Above this many observations the model is built on a subset: a posterior
+ * costs n^3 to factorize and n^2 for each prediction's variance, so thousands
+ * of observations would take minutes, and a few hundred well chosen ones
+ * describe the surface as well for choosing the next point.
+ */
+export const MAX_MODEL_POINTS = 400;
+/** Kept in every model subset: the latest observations (the stall count reads them)... */
+const MODEL_RECENT = 150;
+/** ...and the best ones, where the optimum's detail matters. */
+const MODEL_TOP = 50;
+
 /** Bayesian optimization: a Sobol initial design, then the GP and log-EI. */
 export function suggestOffline(input: OfflineInput): SuggestResult {
   const { request, space, count } = input;
@@ -55,6 +67,32 @@ export function suggestOffline(input: OfflineInput): SuggestResult {
   return suggestWithModel(input);
 }
 
+/**
+ * At most MAX_MODEL_POINTS observations, in their order: the latest
+ * MODEL_RECENT, the best MODEL_TOP successes, and a random sample of the rest.
+ */
+export function modelObservations<T extends SuggestRequest['observations'][number]>(
+  observations: readonly T[],
+  random: () => number,
+): T[] {
+  const n = observations.length;
+  if (n <= MAX_MODEL_POINTS) return [...observations];
+  const keep = new Set<number>();
+  for (let i = n - MODEL_RECENT; i < n; i++) keep.add(i);
+  const ranked = observations
+    .map((o, i) => ({ i, value: isSuccess(o) ? (o.value as number) : -Infinity }))
+    .sort((a, b) => b.value - a.value);
+  for (const { i } of ranked.slice(0, MODEL_TOP)) keep.add(i);
+  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !keep.has(i));
+  for (let i = rest.length - 1; i > 0 && keep.size < MAX_MODEL_POINTS; i--) {
+    const j = randomInt(random, i + 1);
+    [rest[i], rest[j]] = [rest[j] as number, rest[i] as number];
+    keep.add(rest[i] as number);
+  }
+  if (keep.size < MAX_MODEL_POINTS && rest[0] !== undefined) keep.add(rest[0]);
+  return [...keep].sort((a, b) => a - b).map((i) => observations[i] as T);
+}
+
 function isSuccess(o: SuggestRequest['observations'][number]): boolean {
   return !o.failed && typeof o.value === 'number' && Number.isFinite(o.value);
 }
@@ -64,7 +102,8 @@ function suggestWithModel(input: OfflineInput): SuggestResult {
   const deadline = input.start + request.timeBudgetMs;
   const expired = (): boolean => request.clock() >= deadline;
   const state = readState(request.warmStart, request.random);
-  const data = trainingData(space, request.observations);
+  const modelled = modelObservations(request.observations, request.random);
+  const data = trainingData(space, modelled);
   const d = diagnostics('gaussian-process', request, input.start);
 
   const fitted = fitModel(data, state, request, expired);
@@ -85,7 +124,7 @@ function suggestWithModel(input: OfflineInput): SuggestResult {
   for (let k = 0; k < input.count; k++) {
     let result = acquire(input, globalModel(data, post, top), used, expired);
     if (k === 0 && result.logEi < LOG_EI_EXHAUSTED) {
-      const away = awayModel(input, data, { post, state: fitted.state }, expired);
+      const away = awayModel(input, modelled, data, { post, state: fitted.state }, expired);
       if (away !== null) {
         d.notes.push(away.note);
         nextState = away.state ?? nextState;
@@ -151,6 +190,7 @@ function globalModel(data: TrainingData, post: Posterior, top: Float64Array[]): 
  */
 function awayModel(
   input: OfflineInput,
+  observations: SuggestRequest['observations'],
   data: TrainingData,
   global: { post: Posterior; state: EngineState },
   expired: () => boolean,
@@ -159,7 +199,7 @@ function awayModel(
   // A pending point, believed at the mean, is expected to gain nothing.
   const stall = stallLength(data.y, data.successes) + request.pending.length;
   if (!shouldExplore(stall, space.dim)) return null;
-  const outside = outsideConverged(space, request.observations, global.post);
+  const outside = outsideConverged(space, observations, global.post);
   if (outside === null) return null;
   const { rest, excluded } = outside;
 
