@@ -172,7 +172,6 @@ export class SuggestionService {
     facts: ServingFacts,
     options: { wait: boolean; first: PoolClaim | null },
   ): Promise<SuggestionRecord | null> {
-    const { observed } = facts;
     // A pool fewer observations behind than the workers running in parallel is
     // as fresh as parallel work allows (the claim statement applies the same rule).
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, facts.open + 1);
@@ -181,7 +180,7 @@ export class SuggestionService {
       const claim = (attempt === 0 ? options.first : null) ?? (await this.claim(experiment));
       if (claim.suggestion) return claim.suggestion;
       if (!claim.entry) break;
-      if (observed - claim.entry.version > parallel - 1) {
+      if (claim.entry.behind > parallel - 1) {
         stale = claim.entry;
         break;
       }
@@ -191,7 +190,7 @@ export class SuggestionService {
     const refresh = this.refresh(experiment.id);
     // Sequential work waits for the point that uses its latest observation;
     // parallel workers take a quick point and leave the optimizer running.
-    if (options.wait && !(parallel > 1 && observed > 0)) {
+    if (options.wait && !(parallel > 1 && facts.observed)) {
       await withTimeout(refresh, this.options.timeBudgetMs * 2);
       const fresh = await this.fromPool(experiment, facts, { wait: false, first: null });
       if (fresh) return fresh;
@@ -220,7 +219,7 @@ export class SuggestionService {
     const pending = grid ? await openSuggestions(this.db.prisma, experiment.id) : [];
     const serial = grid
       ? await countSuggestions(this.db.prisma, experiment.id)
-      : facts.observed + facts.open + this.fallbacks++ * CLAIM_TRIES;
+      : facts.open + this.fallbacks++ * CLAIM_TRIES;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const result = suggest({
         type: grid ? 'grid' : 'random',
@@ -316,7 +315,11 @@ export class SuggestionService {
       assignments: point,
       key: assignmentsKey(point),
     }));
-    await writePool(this.db.prisma, experimentId, observations.length, candidates);
+    const computedFrom = {
+      count: observations.length,
+      lastObservationId: observations.at(-1)?.id ?? null,
+    };
+    await writePool(this.db.prisma, experimentId, computedFrom, candidates);
     this.options.logger.debug(
       { experiment: experimentId, size, diagnostics: result.diagnostics },
       'pool computed',

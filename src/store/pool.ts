@@ -14,18 +14,24 @@ export interface PoolCandidate {
 }
 
 export interface PoolEntry extends PoolCandidate {
-  /** How many observations the pool was computed from. */
-  version: number;
+  /** How many observations arrived after those the pool was computed from (counted up to a bound). */
+  behind: number;
 }
 
 export async function writePool(
   db: Db,
   experimentId: string,
-  version: number,
+  computedFrom: { count: number; lastObservationId: string | null },
   candidates: PoolCandidate[],
 ): Promise<void> {
   const id = toId(experimentId);
-  const data = { version, candidates: candidates as object[], next: 0, computedAt: new Date() };
+  const data = {
+    version: computedFrom.count,
+    lastObservationId: toId(computedFrom.lastObservationId ?? '0'),
+    candidates: candidates as object[],
+    next: 0,
+    computedAt: new Date(),
+  };
   await db.suggestionPool.upsert({
     where: { experimentId: id },
     create: { experimentId: id, ...data },

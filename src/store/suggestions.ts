@@ -7,6 +7,7 @@ import type {
 } from '../domain/types.ts';
 import { toQueuedSuggestion, toSuggestion } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
+import type { PoolEntry } from './pool.ts';
 import { type Db, jsonOrNull, type Prisma, toId } from './prisma.ts';
 import type { Sql } from './sql.ts';
 
@@ -68,8 +69,8 @@ export async function createSuggestion(
 
 /** What serving the next suggestion depends on. */
 export interface ServingFacts {
-  /** Live observations. */
-  observed: number;
+  /** Whether the experiment has a live observation. */
+  observed: boolean;
   /** Open suggestions whose lease (if any) still runs. */
   open: number;
   /** Whether a queued suggestion waits. */
@@ -81,7 +82,7 @@ export interface ServingFacts {
 export interface PoolClaim {
   facts: ServingFacts;
   /** The entry taken from the pool; null when the pool is missing or used up, or not tried. */
-  entry: { assignments: Assignments; key: string; version: number } | null;
+  entry: PoolEntry | null;
   /** The suggestion made from it; null when the entry was stale or its point is open already. */
   suggestion: SuggestionRecord | null;
 }
@@ -110,7 +111,7 @@ export async function claimPooledSuggestion(
     ServingFacts & {
       current: boolean;
       entry: { assignments: Assignments; key: string } | null;
-      version: number | null;
+      behind: number | null;
       made: SuggestionRecord | null;
     }
   >(
@@ -118,7 +119,7 @@ export async function claimPooledSuggestion(
        SELECT id FROM experiments WHERE id = $1 AND revision = $2 AND state = 'active'
      ), facts AS (
        SELECT
-         (SELECT count(*)::int FROM observations
+         EXISTS (SELECT 1 FROM observations
            WHERE experiment_id = $1 AND deleted_at IS NULL) AS observed,
          (SELECT count(*)::int FROM suggestions
            WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
@@ -132,15 +133,25 @@ export async function claimPooledSuggestion(
        UPDATE suggestion_pools pool SET next = next + 1 FROM current, facts
         WHERE pool.experiment_id = current.id AND next < jsonb_array_length(candidates)
           AND NOT facts.queued AND NOT facts.expired
-       RETURNING version, candidates -> (next - 1) AS entry
+       RETURNING last_observation_id, candidates -> (next - 1) AS entry
+     ), parallel AS (
+       SELECT GREATEST($3::int, facts.open + 1) AS workers FROM facts
+     ), behind AS (
+       -- Counted only as far as it matters: up to the workers running in parallel.
+       SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM observations o, claimed
+          WHERE o.experiment_id = $1 AND o.deleted_at IS NULL AND o.id > claimed.last_observation_id
+          LIMIT (SELECT workers FROM parallel)
+       ) AS newer
      ), made AS (
        INSERT INTO suggestions ${insertColumns}
        SELECT $1, entry -> 'assignments', NULL, $5, entry ->> 'key', ${leaseExpiry('$4')}, 1, NULL
-         FROM claimed, facts
-        WHERE facts.observed - version <= GREATEST($3::int, facts.open + 1) - 1
+         FROM claimed, behind, parallel
+        WHERE behind.n <= parallel.workers - 1
        ${insertTail}
      )
-     SELECT EXISTS (SELECT 1 FROM current) AS current, facts.*, claimed.entry, claimed.version,
+     SELECT EXISTS (SELECT 1 FROM current) AS current, facts.*, claimed.entry,
+            CASE WHEN claimed.entry IS NULL THEN NULL ELSE (SELECT n FROM behind) END AS behind,
             (SELECT to_jsonb(made) FROM made) AS made
        FROM facts LEFT JOIN claimed ON true`,
     [
@@ -155,7 +166,7 @@ export async function claimPooledSuggestion(
   const [row] = rows;
   if (!row?.current) return null;
   const { observed, open, queued, expired } = row;
-  const entry = row.entry && row.version !== null ? { ...row.entry, version: row.version } : null;
+  const entry = row.entry && row.behind !== null ? { ...row.entry, behind: row.behind } : null;
   return {
     facts: { observed, open, queued, expired },
     entry,
