@@ -29,6 +29,11 @@ export interface LoadReport {
   command: string;
   seconds: number;
   workers: number;
+  /** The fleet's simulated training time between asking and reporting, in ms (times 0.5 to 1.5). */
+  trainMs: number;
+  /** Workers that train between requests. */
+  fleet: PhaseResult[];
+  /** Workers that ask again at once: the service saturated. */
   phases: PhaseResult[];
   throughput: PhaseResult;
   batches: PhaseResult & { perRequest: number };
@@ -43,8 +48,8 @@ function kindOf(phase: PhaseResult, kind: string): KindResult | undefined {
   return phase.kinds.find((entry) => entry.kind === kind);
 }
 
-function latencyTable(report: LoadReport): string[] {
-  const rows = report.phases.map((phase) => {
+function latencyTable(phases: PhaseResult[]): string[] {
+  const rows = phases.map((phase) => {
     const s = kindOf(phase, 'suggestions');
     const o = kindOf(phase, 'observations');
     const errors = (s?.errors ?? 0) + (o?.errors ?? 0);
@@ -61,7 +66,16 @@ function latencyTable(report: LoadReport): string[] {
 }
 
 function serverTable(report: LoadReport): string[] {
-  const rows = [...report.phases, report.throughput].flatMap((phase) =>
+  const named = (label: string) => (phase: PhaseResult) => ({
+    ...phase,
+    name: `${label}, ${phase.name}`,
+  });
+  const all = [
+    ...report.fleet.map(named('fleet')),
+    ...report.phases.map(named('saturated')),
+    report.throughput,
+  ];
+  const rows = all.flatMap((phase) =>
     phase.server
       .filter((entry) => entry.route.startsWith('POST'))
       .map(
@@ -90,10 +104,10 @@ function throughputLines(report: LoadReport): string[] {
   ];
 }
 
-function targetLines(report: LoadReport): string[] {
+function targetLines(phases: PhaseResult[]): string[] {
   const worst = (kind: 'suggestions' | 'observations') =>
-    Math.max(...report.phases.map((phase) => kindOf(phase, kind)?.p99 ?? Infinity));
-  const errors = report.phases.reduce(
+    Math.max(...phases.map((phase) => kindOf(phase, kind)?.p99 ?? Infinity));
+  const errors = phases.reduce(
     (sum, phase) => sum + phase.kinds.reduce((s, kind) => s + kind.errors, 0),
     0,
   );
@@ -127,13 +141,26 @@ export function renderLoadReport(report: LoadReport): string {
     `- ${report.workers} workers in the benchmark process, one keep-alive connection each, ` +
       `${report.seconds} s a phase; the server process and Postgres on the same machine.`,
     '',
-    '### Worker loop latency (ask, then report)',
+    `### A fleet: workers that train between asking and reporting`,
     '',
-    ...latencyTable(report),
+    `Each of the ${report.workers} workers trains for ${report.trainMs / 2} to ` +
+      `${(report.trainMs * 3) / 2} ms (uniformly at random) between its suggestion and its ` +
+      'observation, then asks again at once; all of them start at the same moment.',
+    '',
+    ...latencyTable(report.fleet),
+    '',
+    ...targetLines(report.fleet),
+    '',
+    '### Saturated: workers that ask again at once',
+    '',
+    'No training time: every worker reports and asks again as soon as it is answered, so ' +
+      'the latency is the queue behind the machine’s capacity (requests/s).',
+    '',
+    ...latencyTable(report.phases),
     '',
     'The experiment keeps growing during a phase: n is the count at its start.',
     '',
-    ...targetLines(report),
+    ...targetLines(report.phases),
     '',
     '### Observation throughput',
     '',

@@ -1,9 +1,11 @@
 // `npm run bench:load`: the real server process on a fresh Postgres database
 // under 64 concurrent workers over keep-alive HTTP. Measures suggestion and
 // observation latency (p50, p99) with 0, 200 and 1000 observations already in
-// the experiment, requests per second, errors, observation throughput (single
-// and batch), and the optimizer's quality with 8 parallel workers against one
-// on Hartmann-6. Writes its section of docs/benchmarks.md.
+// the experiment, twice: workers that train between asking and reporting (a
+// fleet), and workers that ask again at once (the service saturated); then
+// requests per second, errors, observation throughput (single and batch), and
+// the optimizer's quality with 8 parallel workers against one on Hartmann-6.
+// Writes its section of docs/benchmarks.md.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,8 @@ import { describeMachine, loadAverage, today } from './machine.ts';
 import { quantile } from './stats.ts';
 
 const WORKERS = 64;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const mixedSpace = [
   { name: 'learning_rate', type: 'double', bounds: { min: 1e-5, max: 1 }, transformation: 'log' },
@@ -95,13 +99,16 @@ interface Context {
   random: RandomSource;
 }
 
-/** The worker loop (suggest, report) on an experiment that starts with n observations. */
-async function loopPhase(context: Context, n: number): Promise<PhaseResult> {
+/**
+ * The worker loop (suggest, train for `trainMs` times 0.5 to 1.5, report) on
+ * an experiment that starts with n observations.
+ */
+async function loopPhase(context: Context, n: number, trainMs: number): Promise<PhaseResult> {
   const { client, service, random } = context;
-  const experiment = await createExperiment(client, `load n=${n}`);
+  const experiment = await createExperiment(client, `load n=${n}, training ${trainMs} ms`);
   await preload(client, experiment, n, random);
   // Let the background pool computation that the preload started settle.
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await sleep(3000);
 
   const suggestions = new Recorder();
   const observations = new Recorder();
@@ -111,6 +118,7 @@ async function loopPhase(context: Context, n: number): Promise<PhaseResult> {
     const suggestion = await suggestions.time(() => client.request('POST', `${base}/suggestions`));
     if (!suggestion) return;
     const assignments = suggestion.body?.assignments as Record<string, unknown>;
+    if (trainMs > 0) await sleep(trainMs * (0.5 + random()));
     await observations.time(() =>
       client.request('POST', `${base}/observations`, {
         suggestion: suggestion.body?.id,
@@ -196,6 +204,7 @@ function options() {
       seconds: { type: 'string', default: '10' },
       'quality-seeds': { type: 'string', default: '10' },
       'evaluation-ms': { type: 'string', default: '200' },
+      'train-ms': { type: 'string', default: '1000' },
       'no-quality': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
       database: { type: 'string' },
@@ -205,6 +214,7 @@ function options() {
     seconds: Number(values.seconds),
     qualitySeeds: values['no-quality'] ? 0 : Number(values['quality-seeds']),
     evaluationMs: Number(values['evaluation-ms']),
+    trainMs: Number(values['train-ms']),
     docs: !values['no-docs'],
     database:
       values.database ??
@@ -223,9 +233,12 @@ async function main(): Promise<void> {
   const context: Context = { client, service, seconds: settings.seconds, random: createRandom(7) };
 
   try {
+    const fleet: PhaseResult[] = [];
     const phases: PhaseResult[] = [];
     for (const n of [0, 200, 1000]) {
-      phases.push(await loopPhase(context, n));
+      fleet.push(await loopPhase(context, n, settings.trainMs));
+      console.log(JSON.stringify(fleet.at(-1)));
+      phases.push(await loopPhase(context, n, 0));
       console.log(JSON.stringify(phases.at(-1)));
     }
     const throughput = await throughputPhase(context);
@@ -244,6 +257,8 @@ async function main(): Promise<void> {
       command: `npm run bench:load -- ${process.argv.slice(2).join(' ')}`.trim(),
       seconds: settings.seconds,
       workers: WORKERS,
+      trainMs: settings.trainMs,
+      fleet,
       phases,
       throughput,
       batches,
