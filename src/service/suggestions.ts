@@ -103,6 +103,11 @@ export class SuggestionService {
     return claim;
   }
 
+  /** A new experiment: its first pool (the initial design) is ready before workers ask. */
+  prepare(experimentId: string): void {
+    void this.refresh(experimentId);
+  }
+
   /**
    * Observations changed: the pool is out of date. Recomputed now when
    * workers draw from it; otherwise (an import, say) the next request does.
@@ -319,7 +324,7 @@ export class SuggestionService {
       count: observations.length,
       lastObservationId: observations.at(-1)?.id ?? null,
     };
-    await writePool(this.db.prisma, experimentId, computedFrom, candidates);
+    await writePool(this.db.sql, experiment, computedFrom, candidates);
     this.options.logger.debug(
       { experiment: experimentId, size, diagnostics: result.diagnostics },
       'pool computed',

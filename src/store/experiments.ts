@@ -10,6 +10,7 @@ import {
 } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, Prisma, toId } from './prisma.ts';
+import { dropPool } from './pool.ts';
 import type { Sql } from './sql.ts';
 
 /** An experiment before it is stored: the record less what the database assigns. */
@@ -144,6 +145,8 @@ export async function updateExperiment(
       revision: { increment: 1 },
     },
   });
+  // The pool was chosen for the old definition (its space, metrics, bandwidth).
+  await dropPool(db, experiment.id);
   for (const [metricId, threshold] of patch.thresholds ?? []) {
     await db.metric.update({ where: { id: toId(metricId) }, data: { threshold } });
   }

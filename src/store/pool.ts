@@ -1,5 +1,6 @@
 import type { Assignments } from '../domain/types.ts';
 import { type Db, toId } from './prisma.ts';
+import type { Sql } from './sql.ts';
 
 // The suggestion pool: points computed in the background for an experiment,
 // stored so that any process can serve them. Each entry keeps its point's
@@ -18,23 +19,35 @@ export interface PoolEntry extends PoolCandidate {
   behind: number;
 }
 
+/**
+ * Stores a freshly computed pool, unless the experiment's definition moved
+ * past `revision` while it was computed: points of an old parameter space
+ * must not be served.
+ */
 export async function writePool(
-  db: Db,
-  experimentId: string,
+  sql: Sql,
+  experiment: { id: string; revision: number },
   computedFrom: { count: number; lastObservationId: string | null },
   candidates: PoolCandidate[],
 ): Promise<void> {
-  const id = toId(experimentId);
-  const data = {
-    version: computedFrom.count,
-    lastObservationId: toId(computedFrom.lastObservationId ?? '0'),
-    candidates: candidates as object[],
-    next: 0,
-    computedAt: new Date(),
-  };
-  await db.suggestionPool.upsert({
-    where: { experimentId: id },
-    create: { experimentId: id, ...data },
-    update: data,
-  });
+  await sql.query(
+    `INSERT INTO suggestion_pools
+       (experiment_id, version, last_observation_id, candidates, next, computed_at)
+     SELECT id, $3, $4, $5::jsonb, 0, now() FROM experiments WHERE id = $1 AND revision = $2
+     ON CONFLICT (experiment_id) DO UPDATE
+       SET version = EXCLUDED.version, last_observation_id = EXCLUDED.last_observation_id,
+           candidates = EXCLUDED.candidates, next = 0, computed_at = EXCLUDED.computed_at`,
+    [
+      experiment.id,
+      experiment.revision,
+      computedFrom.count,
+      computedFrom.lastObservationId ?? '0',
+      JSON.stringify(candidates),
+    ],
+  );
+}
+
+/** Drops the pool, inside the transaction that changes the experiment's definition. */
+export async function dropPool(db: Db, experimentId: string): Promise<void> {
+  await db.suggestionPool.deleteMany({ where: { experimentId: toId(experimentId) } });
 }

@@ -120,6 +120,21 @@ for (const kind of backends) {
         expect(new Set(replies.map((reply) => reply.body.id)).size).toBe(6);
       });
 
+      it('suggests points of the new space once the parameters change, never from the old pool', async () => {
+        const changing = await createExperiment(api, { parameters: space, parallel_bandwidth: 4 });
+        const before = await suggest(changing);
+        expect(inSpace(before.assignments)).toBe(true);
+        const narrowed = [{ name: 'x', type: 'double', bounds: { min: 100, max: 101 } }];
+        const put = await api.put(`/v1/experiments/${changing.id}`, { parameters: narrowed });
+        expect(put.status).toBe(200);
+        for (let i = 0; i < 6; i += 1) {
+          const { assignments } = await suggest(changing);
+          expect(Object.keys(assignments)).toEqual(['x']);
+          expect(assignments.x).toBeGreaterThanOrEqual(100);
+          expect(assignments.x).toBeLessThanOrEqual(101);
+        }
+      });
+
       it('never repeats an open suggestion while a small space has other points', async () => {
         const small = await createExperiment(api, {
           parameters: [

@@ -38,6 +38,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
   ) => {
     const auth = requireAuth(request);
     const experiment = await createExperiment(prisma, newExperiment(body, auth));
+    context.suggestions.prepare(experiment.id);
     return experimentObject(experiment, { count: 0, first: null, last: null, best: null });
   };
 
