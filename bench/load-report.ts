@@ -1,5 +1,6 @@
 // The load benchmark's section of docs/benchmarks.md, computed from one run.
 
+import type { CpuSample } from './cpu.ts';
 import type { QualityResult } from './load-quality.ts';
 import { type Machine, machineLine } from './machine.ts';
 import { formatNumber, median } from './stats.ts';
@@ -21,6 +22,8 @@ export interface PhaseResult {
   kinds: KindResult[];
   /** What the server logged as its own time for each route (ms). */
   server: Array<{ route: string; count: number; p50: number; p99: number }>;
+  /** CPU ms per request: the server process, Postgres, the benchmark's client. */
+  cpu: CpuSample;
 }
 
 export interface LoadReport {
@@ -42,6 +45,7 @@ export interface LoadReport {
 
 const targets = { suggestions: 50, observations: 30 };
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+const cpuMs = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 function kindOf(phase: PhaseResult, kind: string): KindResult | undefined {
@@ -86,6 +90,24 @@ function serverTable(report: LoadReport): string[] {
   return [
     '| phase | route | requests | server p50 (ms) | server p99 |',
     '|---|---|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+function cpuTable(report: LoadReport): string[] {
+  const named = (label: string) => (phase: PhaseResult) => [`${label}, ${phase.name}`, phase];
+  const all = [
+    ...report.fleet.map(named('fleet')),
+    ...report.phases.map(named('saturated')),
+    ['observations only', report.throughput],
+  ] as Array<[string, PhaseResult]>;
+  const rows = all.map(
+    ([name, phase]) =>
+      `| ${name} | ${cpuMs(phase.cpu.server)} | ${cpuMs(phase.cpu.postgres)} | ${cpuMs(phase.cpu.client)} |`,
+  );
+  return [
+    '| phase | server process (all threads) | Postgres (all processes) | benchmark client |',
+    '|---|---:|---:|---:|',
     ...rows,
   ];
 }
@@ -169,6 +191,12 @@ export function renderLoadReport(report: LoadReport): string {
     '### Where the time goes: the server’s own time per request',
     '',
     ...serverTable(report),
+    '',
+    '### Where the time goes: CPU milliseconds per request',
+    '',
+    'From /proc: the two cores are shared by the server, Postgres and the client.',
+    '',
+    ...cpuTable(report),
     '',
     '### Quality with parallel workers',
     '',

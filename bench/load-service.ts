@@ -11,6 +11,8 @@ export const benchToken = 'bench-load-token-0123456789abcdef';
 
 export interface Service {
   url: string;
+  /** The server process, for its CPU time. */
+  pid: number;
   server: ServerProcess;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startService(serverUrl: string, dataDir: string): Promise<
   });
   return {
     url: server.url,
+    pid: server.child.pid ?? 0,
     server,
     async close() {
       await server.stop('SIGTERM');

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 
 import { createRandom } from '../src/engine/random.ts';
 import type { RandomSource } from '../src/engine/types.ts';
+import { type CpuSample, cpuPerRequest, sampleCpu } from './cpu.ts';
 import { writeSection } from './docs-section.ts';
 import { LoadClient, Recorder } from './load-client.ts';
 import { renderLoadReport, type LoadReport, type PhaseResult } from './load-report.ts';
@@ -113,6 +114,7 @@ async function loopPhase(context: Context, n: number, trainMs: number): Promise<
   const suggestions = new Recorder();
   const observations = new Recorder();
   const logFrom = service.server.output().length;
+  const cpuFrom = sampleCpu(service.pid);
   const base = `/v1/experiments/${experiment}`;
   const elapsed = await forSeconds(context.seconds, async () => {
     const suggestion = await suggestions.time(() => client.request('POST', `${base}/suggestions`));
@@ -126,7 +128,10 @@ async function loopPhase(context: Context, n: number, trainMs: number): Promise<
       }),
     );
   });
-  return phaseResult(`n = ${n}`, elapsed, { suggestions, observations }, service, logFrom);
+  return phaseResult(`n = ${n}`, elapsed, { suggestions, observations }, service, {
+    logFrom,
+    cpuFrom,
+  });
 }
 
 /** 64 workers posting observations with their own assignments, as fast as they can. */
@@ -135,6 +140,7 @@ async function throughputPhase(context: Context): Promise<PhaseResult> {
   const experiment = await createExperiment(client, 'load throughput');
   const observations = new Recorder();
   const logFrom = service.server.output().length;
+  const cpuFrom = sampleCpu(service.pid);
   const path = `/v1/experiments/${experiment}/observations`;
   const elapsed = await forSeconds(context.seconds, async () => {
     const assignments = randomPoint(random);
@@ -145,7 +151,7 @@ async function throughputPhase(context: Context): Promise<PhaseResult> {
       }),
     );
   });
-  return phaseResult('observations only', elapsed, { observations }, service, logFrom);
+  return phaseResult('observations only', elapsed, { observations }, service, { logFrom, cpuFrom });
 }
 
 const BATCH = 250;
@@ -156,6 +162,7 @@ async function batchPhase(context: Context): Promise<PhaseResult & { perRequest:
   const experiment = await createExperiment(client, 'load batches');
   const batches = new Recorder();
   const logFrom = service.server.output().length;
+  const cpuFrom = sampleCpu(service.pid);
   const path = `/v1/experiments/${experiment}/observations/batch`;
   const start = performance.now();
   const end = start + context.seconds * 1000;
@@ -171,7 +178,7 @@ async function batchPhase(context: Context): Promise<PhaseResult & { perRequest:
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  const result = phaseResult('batches of 250', elapsed, { batches }, service, logFrom);
+  const result = phaseResult('batches of 250', elapsed, { batches }, service, { logFrom, cpuFrom });
   return { ...result, perRequest: BATCH };
 }
 
@@ -180,9 +187,10 @@ function phaseResult(
   elapsed: number,
   recorders: Record<string, Recorder>,
   service: Service,
-  logFrom: number,
+  from: { logFrom: number; cpuFrom: CpuSample },
 ): PhaseResult {
-  const times = serverTimes(service.server.output(), logFrom);
+  const cpuTo = sampleCpu(service.pid);
+  const times = serverTimes(service.server.output(), from.logFrom);
   const kinds = Object.entries(recorders).map(([kind, recorder]) => ({
     kind,
     ...recorder.summary(),
@@ -195,7 +203,8 @@ function phaseResult(
     p50: quantile(list, 0.5),
     p99: quantile(list, 0.99),
   }));
-  return { name, seconds: elapsed, requestsPerSecond: requests / elapsed, kinds, server };
+  const cpu = cpuPerRequest(from.cpuFrom, cpuTo, requests);
+  return { name, seconds: elapsed, requestsPerSecond: requests / elapsed, kinds, server, cpu };
 }
 
 function options() {
