@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createRandom, suggest, type ExperimentType, type SuggestResult } from '../engine/index.ts';
 import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
-import { findExperimentById } from '../store/experiments.ts';
+import { readExperiment } from '../store/experiments.ts';
 import { readObservations } from '../store/observations.ts';
 import { type PoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
@@ -15,6 +15,7 @@ import {
   openSuggestions,
   type NewSuggestion,
   type PoolClaim,
+  readPending,
   type ServingFacts,
   type SuggestionSource,
   takeQueuedSuggestion,
@@ -60,6 +61,8 @@ const seedOf = (experimentId: string, serial: number) =>
 
 /** Experiments remembered as drawn from; beyond this many the oldest are forgotten. */
 const MAX_DEMAND = 10_000;
+/** How long a refresh waits before it starts, gathering the observations of a burst. */
+const REFRESH_DELAY_MS = 25;
 /** How long after its last suggestion an experiment's pool is still kept fresh. */
 const DEMAND_MS = 10 * 60_000;
 
@@ -70,6 +73,11 @@ export class SuggestionService {
   /** When each experiment's workers last asked for a suggestion (performance.now()). */
   private readonly demand = new Map<string, number>();
   private fallbacks = 0;
+  /** Experiments whose workers used their last pool up before the next one was ready. */
+  private readonly outrun = new Set<string>();
+  /** Pool sizes grown for such experiments. */
+  private readonly poolSizes = new Map<string, number>();
+  private loop = performance.eventLoopUtilization();
   private closed = false;
 
   constructor(
@@ -184,7 +192,11 @@ export class SuggestionService {
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const claim = (attempt === 0 ? options.first : null) ?? (await this.claim(experiment));
       if (claim.suggestion) return claim.suggestion;
-      if (!claim.entry) break;
+      if (!claim.entry) {
+        // Used up (or never computed) before the next one was ready.
+        if (facts.observed) this.outrun.add(experiment.id);
+        break;
+      }
       if (claim.entry.behind > parallel - 1) {
         stale = claim.entry;
         break;
@@ -265,7 +277,12 @@ export class SuggestionService {
       return running;
     }
     if (this.closed) return Promise.resolve();
-    const run = this.refreshLoop(experimentId).finally(() => this.refreshing.delete(experimentId));
+    // A short pause first: a burst of requests is answered before the
+    // refresh's reading takes the event loop, and observations arriving
+    // meanwhile join this computation.
+    const run = sleep(REFRESH_DELAY_MS)
+      .then(() => this.refreshLoop(experimentId))
+      .finally(() => this.refreshing.delete(experimentId));
     this.refreshing.set(experimentId, run);
     return run;
   }
@@ -280,9 +297,10 @@ export class SuggestionService {
         this.options.logger.error({ err: error, experiment: experimentId }, 'pool refresh failed');
         return;
       }
-      // Parallel workers keep sending observations: pausing as long as the
-      // computation took keeps the optimizer to half a thread.
-      if (computed?.parallel && this.dirty.has(experimentId) && !this.closed) {
+      // Parallel workers keep sending observations. While the process is busy
+      // answering requests, pausing as long as the computation took keeps the
+      // optimizer to half a thread; otherwise the next one starts at once.
+      if (computed?.parallel && this.dirty.has(experimentId) && !this.closed && this.busy()) {
         await sleep(computed.ms);
       }
     } while (this.dirty.has(experimentId) && !this.closed);
@@ -292,23 +310,22 @@ export class SuggestionService {
     experimentId: string,
   ): Promise<{ ms: number; parallel: boolean } | null> {
     const started = performance.now();
-    const experiment = await findExperimentById(this.db.prisma, experimentId);
+    const experiment = await readExperiment(this.db.sql, experimentId);
     if (!experiment || experiment.state === 'deleted') return null;
-    const [observations, pending, serial] = await Promise.all([
+    const [observations, { pending, serial }] = await Promise.all([
       readObservations(this.db.sql, experimentId),
-      openSuggestions(this.db.prisma, experimentId),
-      countSuggestions(this.db.prisma, experimentId),
+      readPending(this.db.sql, experimentId),
     ]);
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, pending.length + 1);
     // Room for every worker to take a point while the next pool is computed.
-    const size = Math.min(MAX_POOL, Math.max(4, 2 * parallel + 2));
+    const size = this.poolSize(experimentId, Math.min(MAX_POOL, Math.max(4, 2 * parallel + 2)));
     const seed = seedOf(experimentId, serial + observations.length * 7);
     const warmStart = this.warmStarts.get(experimentId);
     const job: OptimizerJob = {
       type: (experiment.development ? 'random' : experiment.type) satisfies ExperimentType,
       parameters: experiment.parameters.map(engineParameter),
       observations: engineObservations(experiment, observations, createRandom(seed ^ 0x5bd1e995)),
-      pending: pending.map((suggestion) => suggestion.assignments),
+      pending,
       count: size,
       seed,
       timeBudgetMs: this.options.timeBudgetMs,
@@ -330,6 +347,32 @@ export class SuggestionService {
       'pool computed',
     );
     return { ms: performance.now() - started, parallel: parallel > 1 };
+  }
+
+  /**
+   * The pool's size: room for two points a worker, doubled (up to MAX_POOL)
+   * each time the workers used a pool up before the next was ready, so that
+   * fast workers get more of the model's points (further down its batch)
+   * instead of random ones.
+   */
+  private poolSize(experimentId: string, base: number): number {
+    const grown = this.poolSizes.get(experimentId) ?? base;
+    const size = this.outrun.delete(experimentId) ? Math.min(MAX_POOL, grown * 2) : grown;
+    const kept = Math.max(base, size);
+    this.poolSizes.delete(experimentId);
+    this.poolSizes.set(experimentId, kept);
+    if (this.poolSizes.size > MAX_DEMAND) {
+      const oldest = this.poolSizes.keys().next().value;
+      if (oldest !== undefined) this.poolSizes.delete(oldest);
+    }
+    return kept;
+  }
+
+  /** Whether the event loop was more than half busy since the last look. */
+  private busy(): boolean {
+    const since = performance.eventLoopUtilization(this.loop);
+    this.loop = performance.eventLoopUtilization();
+    return since.utilization > 0.5;
   }
 
   private remember(experimentId: string, state: unknown): void {

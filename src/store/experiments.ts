@@ -73,12 +73,6 @@ export async function findExperiment(
   return row ? toExperiment(row) : null;
 }
 
-/** The experiment by id alone, for background work that has no client at hand. */
-export async function findExperimentById(db: Db, id: string): Promise<ExperimentDef | null> {
-  const row = await db.experiment.findUnique({ where: { id: toId(id) }, include: withSpace });
-  return row ? toExperiment(row) : null;
-}
-
 export interface ExperimentFilter {
   state: ExperimentState | 'all';
   search: string | null;

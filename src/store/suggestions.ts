@@ -406,3 +406,23 @@ export async function takeQueuedSuggestion(
 export async function deleteQueuedSuggestion(db: Db, id: string): Promise<void> {
   await db.queuedSuggestion.update({ where: { id: toId(id) }, data: { deletedAt: new Date() } });
 }
+
+/**
+ * What the optimizer needs of the suggestions, in one statement: the points
+ * pending (open, lease still running), oldest first, and how many suggestions
+ * the experiment ever had (a seed that moves with every call).
+ */
+export async function readPending(
+  sql: Sql,
+  experimentId: string,
+): Promise<{ pending: Assignments[]; serial: number }> {
+  const [row] = await sql.query<{ pending: Assignments[]; serial: number }>(
+    `SELECT (SELECT count(*)::int FROM suggestions WHERE experiment_id = $1) AS serial,
+            COALESCE((SELECT json_agg(assignments ORDER BY id) FROM suggestions
+                       WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
+                         AND (lease_expires_at IS NULL OR lease_expires_at > now())), '[]') AS pending`,
+    [experimentId],
+    'read-pending',
+  );
+  return row ?? { pending: [], serial: 0 };
+}
