@@ -34,28 +34,54 @@ const onConnection = (connection: Queryable): Sql => ({
   transaction: () => Promise.reject(new Error('transactions do not nest')),
 });
 
+/** Serialization failure and deadlock: the database undid the work, which may simply run again. */
+const retryable = new Set(['40001', '40P01']);
+const ROUNDS = 3;
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && retryable.has(code);
+}
+
+/** Runs `attempt` again (up to ROUNDS times in all) when the database undid it. */
+async function retried<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let round = 1; ; round++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (round >= ROUNDS || !isRetryable(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Postgres through the pool. A statement, or a whole transaction, that the
+ * database undid for a deadlock or a serialization failure runs again.
+ */
 export function postgresSql(pool: pg.Pool): Sql {
   return {
-    query: (text, params, name) => pgQuery(pool, text, params, name),
-    async transaction(work) {
-      const connection = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await connection.query('BEGIN');
-        const result = await work(onConnection(connection));
-        await connection.query('COMMIT');
-        return result;
-      } catch (error) {
-        await connection.query('ROLLBACK').catch((rollback: unknown) => {
-          // A connection that cannot roll back must not go back to the pool.
-          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-        });
-        throw error;
-      } finally {
-        connection.release(broken);
-      }
-    },
+    query: (text, params, name) => retried(() => pgQuery(pool, text, params, name)),
+    transaction: (work) => retried(() => inTransaction(pool, work)),
   };
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const connection = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await connection.query('BEGIN');
+    const result = await work(onConnection(connection));
+    await connection.query('COMMIT');
+    return result;
+  } catch (error) {
+    await connection.query('ROLLBACK').catch((rollback: unknown) => {
+      // A connection that cannot roll back must not go back to the pool.
+      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+    });
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
 }
 
 const onPGliteTransaction = (tx: Transaction): Sql => ({
