@@ -130,10 +130,17 @@ export async function claimPooledSuggestion(
            WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
              AND lease_expires_at < now())) AS expired
      ), claimed AS (
-       UPDATE suggestion_pools pool SET next = next + 1 FROM current, facts
-        WHERE pool.experiment_id = current.id AND next < jsonb_array_length(candidates)
-          AND NOT facts.queued AND NOT facts.expired
-       RETURNING last_observation_id, candidates -> (next - 1) AS entry
+       -- The first entry no other request holds: concurrent claims never wait.
+       DELETE FROM suggestion_pool_entries taken
+        USING suggestion_pools pool
+        WHERE pool.experiment_id = taken.experiment_id
+          AND (taken.experiment_id, taken.position) = (
+            SELECT experiment_id, position FROM suggestion_pool_entries
+             WHERE experiment_id = $1 AND EXISTS (SELECT 1 FROM current)
+               AND NOT (SELECT queued OR expired FROM facts)
+             ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING pool.last_observation_id,
+                 jsonb_build_object('assignments', taken.assignments, 'key', taken.open_key) AS entry
      ), parallel AS (
        SELECT GREATEST($3::int, facts.open + 1) AS workers FROM facts
      ), behind AS (
