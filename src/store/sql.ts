@@ -68,6 +68,11 @@ export function postgresSql(pool: pg.Pool): Sql {
 async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
   const connection = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for errors of idle connections only: one that breaks
+  // while checked out (the server restarting between two statements) emits
+  // 'error' here, which unheard would end the process.
+  const onError = (error: Error) => (broken = error);
+  connection.on('error', onError);
   try {
     await connection.query('BEGIN');
     const result = await work(onConnection(connection));
@@ -80,6 +85,7 @@ async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): 
     });
     throw error;
   } finally {
+    connection.off('error', onError);
     connection.release(broken);
   }
 }

@@ -26,6 +26,19 @@ describe.skipIf(!url)('plain SQL on Postgres', () => {
     await db?.close();
   });
 
+  it('fails a transaction whose connection the server ended between two statements, and goes on', async () => {
+    const ended = db.sql.transaction(async (tx) => {
+      const [own] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await other.query('SELECT pg_terminate_backend($1)', [own?.pid]);
+      // The connection hears of its end while idle in the transaction.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await tx.query('SELECT 1');
+    });
+
+    await expect(ended).rejects.toThrow();
+    expect(await db.sql.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
   it('runs a transaction again when the database broke a deadlock by failing it', async () => {
     let attempts = 0;
     let otherHoldsTwo!: () => void;
