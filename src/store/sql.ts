@@ -36,27 +36,34 @@ const onConnection = (connection: Queryable): Sql => ({
 
 /** Serialization failure and deadlock: the database undid the work, which may simply run again. */
 const retryable = new Set(['40001', '40P01']);
-const ROUNDS = 3;
+const ROUNDS = 4;
 
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && retryable.has(code);
 }
 
-/** Runs `attempt` again (up to ROUNDS times in all) when the database undid it. */
+/**
+ * Runs `attempt` again (up to ROUNDS times in all) when the database undid it,
+ * after a short random pause, so that the transaction it collided with can
+ * take the locks it was waiting for first.
+ */
 async function retried<T>(attempt: () => Promise<T>): Promise<T> {
   for (let round = 1; ; round++) {
     try {
       return await attempt();
     } catch (error) {
       if (round >= ROUNDS || !isRetryable(error)) throw error;
+      const pause = 25 * round * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
 
 /**
  * Postgres through the pool. A statement, or a whole transaction, that the
- * database undid for a deadlock or a serialization failure runs again.
+ * database undid for a deadlock or a serialization failure runs again (four
+ * attempts in all).
  */
 export function postgresSql(pool: pg.Pool): Sql {
   return {

@@ -62,7 +62,9 @@ describe.skipIf(!url)('plain SQL on Postgres', () => {
       .then(() => other.query('COMMIT'));
     await Promise.all([ours, theirs]);
 
-    expect(attempts).toBe(2);
+    // Usually the second attempt gets through; a retry that takes row 1 before
+    // the other side can collide once more, and is run again in turn.
+    expect(attempts).toBeGreaterThanOrEqual(2);
     const rows = await db.sql.query<{ id: number; n: number }>(
       'SELECT id, n FROM locks_test ORDER BY id',
     );
