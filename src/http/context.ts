@@ -4,10 +4,10 @@ import type { ExperimentDef } from '../domain/types.ts';
 import { findExperiment } from '../store/experiments.ts';
 import { bestObservations, optimizedMetrics } from '../domain/best.ts';
 import {
-  allObservations,
   bestObservationOf,
   countObservations,
   observationEnds,
+  readObservations,
 } from '../store/observations.ts';
 import type { PageRequest } from '../store/pagination.ts';
 import type { Db, PrismaClient } from '../store/prisma.ts';
@@ -116,7 +116,10 @@ export function pageRequest(query: {
  * best observation is one indexed query; otherwise feasibility needs every
  * observation's values.
  */
-export async function progressFacts(db: Db, experiment: ExperimentDef): Promise<ProgressFacts> {
+export async function progressFacts(
+  { prisma: db, sql }: Pick<AppContext, 'prisma' | 'sql'>,
+  experiment: ExperimentDef,
+): Promise<ProgressFacts> {
   const [count, ends] = await Promise.all([
     countObservations(db, experiment.id),
     observationEnds(db, experiment.id),
@@ -127,6 +130,6 @@ export async function progressFacts(db: Db, experiment: ExperimentDef): Promise<
   const plain = experiment.metrics.every((metric) => metric.threshold === null);
   const best = plain
     ? await bestObservationOf(db, experiment.id, only)
-    : (bestObservations(await allObservations(db, experiment.id), experiment.metrics)[0] ?? null);
+    : (bestObservations(await readObservations(sql, experiment.id), experiment.metrics)[0] ?? null);
   return { count, ...ends, best };
 }

@@ -10,9 +10,7 @@ import type { Sql } from '../store/sql.ts';
 import {
   claimExpiredSuggestion,
   claimPooledSuggestion,
-  countSuggestions,
   createSuggestion,
-  openSuggestions,
   type NewSuggestion,
   type PoolClaim,
   readPending,
@@ -27,16 +25,15 @@ import type { OptimizerJob } from './optimizer-worker.ts';
 // Serving the next suggestion, in the contract's order: queued points first,
 // then points whose lease ran out, then the optimizer's. The optimizer's
 // points come from a pool computed in the background (worker threads) and
-// stored in the database, so a request only claims the next entry: two
-// statements, one reading what serving depends on, one claiming an entry and
-// making it a suggestion. Two open optimizer suggestions never share a point:
-// the database's unique open key refuses the second, and the request takes
-// the next entry instead.
+// stored in the database, so a request usually runs one statement: it reads
+// what serving depends on, claims an entry and makes it a suggestion. Two open
+// optimizer suggestions never share a point: the database's unique open key
+// refuses the second, and the request takes the next entry instead.
 //
 // A pool is recomputed after observations arrive while workers draw from it,
-// at most one computation per experiment at a time, and for parallel
-// experiments with a pause as long as the last computation between two, so
-// that the optimizer takes at most half a thread from the requests.
+// at most one computation per experiment at a time; for parallel experiments
+// with a pause as long as the last computation between two while the event
+// loop is busy, so that the optimizer then takes at most half a thread.
 
 export interface SuggestionServiceOptions {
   /** Runs optimizer jobs off the request loop. */
@@ -233,16 +230,15 @@ export class SuggestionService {
     const grid = experiment.type === 'grid';
     // Only a grid needs the open points, to step past them; a random point that
     // repeats an open one is refused by the open key and drawn again.
-    const pending = grid ? await openSuggestions(this.db.prisma, experiment.id) : [];
-    const serial = grid
-      ? await countSuggestions(this.db.prisma, experiment.id)
-      : facts.open + this.fallbacks++ * CLAIM_TRIES;
+    const { pending, serial } = grid
+      ? await readPending(this.db.sql, experiment.id)
+      : { pending: [], serial: facts.open + this.fallbacks++ * CLAIM_TRIES };
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const result = suggest({
         type: grid ? 'grid' : 'random',
         parameters: experiment.parameters.map(engineParameter),
         observations: [],
-        pending: pending.map((suggestion) => suggestion.assignments),
+        pending,
         count: 1,
         random: createRandom(seedOf(experiment.id, serial + attempt)),
         clock: () => performance.now(),
@@ -259,9 +255,9 @@ export class SuggestionService {
     }
     // Every point tried is open already: the space is (nearly) exhausted, so a repeat is allowed.
     const open =
-      pending.length > 0 ? pending : await openSuggestions(this.db.prisma, experiment.id);
+      pending.length > 0 ? pending : (await readPending(this.db.sql, experiment.id)).pending;
     const created = await this.create(experiment, {
-      assignments: open[0]?.assignments ?? {},
+      assignments: open[0] ?? {},
       metadata: null,
       source: 'random',
     });

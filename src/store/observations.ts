@@ -56,16 +56,6 @@ export async function listObservations(
   return { ...result, data: result.data.map(toObservation) };
 }
 
-/** Every live observation of the experiment, oldest first. */
-export async function allObservations(db: Db, experimentId: string): Promise<ObservationRecord[]> {
-  const rows = await db.observation.findMany({
-    where: live(experimentId),
-    orderBy: { id: 'asc' },
-    include: withValues,
-  });
-  return rows.map(toObservation);
-}
-
 /** The first and the last live observation, for an experiment's progress. */
 export async function observationEnds(db: Db, experimentId: string) {
   const where = live(experimentId);
@@ -237,7 +227,8 @@ export async function insertObservations(
 
 /**
  * Every live observation of the experiment, oldest first, in one plain-SQL
- * statement (values as JSON): the optimizer reads them all on every refresh.
+ * statement (values as JSON): the optimizer reads them all on every refresh,
+ * and best assignments with constraints need them all too.
  */
 export async function readObservations(
   sql: Sql,

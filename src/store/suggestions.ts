@@ -241,21 +241,6 @@ export async function listSuggestions(
 }
 
 /**
- * Open, undeleted suggestions whose lease (if any) still runs: the points
- * workers are evaluating now, which the optimizer treats as pending.
- */
-export async function openSuggestions(db: Db, experimentId: string): Promise<SuggestionRecord[]> {
-  const rows = await db.suggestion.findMany({
-    where: {
-      ...suggestionWhere(experimentId, { state: 'open', ids: null }),
-      OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { gt: new Date() } }],
-    },
-    orderBy: { id: 'asc' },
-  });
-  return rows.map(toSuggestion);
-}
-
-/**
  * Takes the oldest open suggestion whose lease ran out and marks it expired,
  * in one statement, so that two processes never take the same one.
  */
@@ -291,10 +276,6 @@ export async function renewLease(
   if (result.count === 0) return null;
   const row = await db.suggestion.findUnique({ where: { id: toId(id) } });
   return row ? toSuggestion(row) : null;
-}
-
-export async function countSuggestions(db: Db, experimentId: string): Promise<number> {
-  return db.suggestion.count({ where: { experimentId: toId(experimentId) } });
 }
 
 export async function updateSuggestionMetadata(

@@ -29,7 +29,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
 
   const show = async (id: string, request: Parameters<typeof requireAuth>[0]) => {
     const experiment = await loadExperiment(prisma, request, id);
-    return experimentObject(experiment, await progressFacts(prisma, experiment));
+    return experimentObject(experiment, await progressFacts(context, experiment));
   };
 
   const create = async (
@@ -51,7 +51,7 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     const page = await listExperiments(prisma, auth.client.id, filter, pageRequest(query));
     const data = [];
     for (const experiment of page.data) {
-      data.push(experimentObject(experiment, await progressFacts(prisma, experiment)));
+      data.push(experimentObject(experiment, await progressFacts(context, experiment)));
     }
     return {
       object: 'pagination' as const,

@@ -6,11 +6,11 @@ import type { ExperimentDef, ObservationRecord } from '../../domain/types.ts';
 import { StaleExperiment } from '../../service/experiment-cache.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
 import {
-  allObservations,
   deleteObservations,
   insertObservations,
   findObservation,
   listObservations,
+  readObservations,
   replaceObservation,
   type NewObservation,
 } from '../../store/observations.ts';
@@ -267,10 +267,7 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
     },
     async (request) => {
       const experiment = await loadExperiment(prisma, request, request.params.id);
-      const best = bestObservations(
-        await allObservations(prisma, experiment.id),
-        experiment.metrics,
-      );
+      const best = bestObservations(await readObservations(sql, experiment.id), experiment.metrics);
       const data = best.slice(0, request.query.limit);
       return {
         object: 'pagination' as const,
