@@ -89,21 +89,6 @@ export async function createToken(
   return { token: toToken(row), value };
 }
 
-/** The live token with this value, with its client; null when unknown, revoked or expired. */
-export async function authenticate(
-  db: Db,
-  value: string,
-  now: Date,
-): Promise<{ token: TokenRecord; client: ClientRecord } | null> {
-  const row = await db.token.findUnique({
-    where: { digest: digestOf(value) },
-    include: { client: true },
-  });
-  if (!row || row.revokedAt !== null) return null;
-  if (row.expiresAt !== null && row.expiresAt <= now) return null;
-  return { token: toToken(row), client: toClient(row.client) };
-}
-
 export async function findTokenByValue(db: Db, value: string): Promise<TokenRecord | null> {
   const row = await db.token.findUnique({ where: { digest: digestOf(value) } });
   return row ? toToken(row) : null;
@@ -173,3 +158,13 @@ export async function readToken(
 /** Whether a token read earlier may still be used at `now`. */
 export const isLive = (token: TokenRecord, now: Date): boolean =>
   token.revoked === null && (token.expires === null || token.expires > now);
+
+/** The live token with this value, with its client; null when unknown, revoked or expired. */
+export async function authenticate(
+  sql: Sql,
+  value: string,
+  now: Date,
+): Promise<{ token: TokenRecord; client: ClientRecord } | null> {
+  const found = await readToken(sql, value);
+  return found && isLive(found.token, now) ? found : null;
+}

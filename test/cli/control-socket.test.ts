@@ -83,7 +83,7 @@ describe('the control socket', () => {
         expiresInSeconds: null,
       });
       if (created.command !== 'create') throw new Error('not a create result');
-      const found = await authenticate(database.prisma, created.value, new Date());
+      const found = await authenticate(database.sql, created.value, new Date());
       expect(found).toMatchObject({ token: { id: created.token.id, admin: true } });
       await expect(sendTokenCommand(path, { command: 'revoke', id: '999999' })).rejects.toThrow(
         TokenCommandError,

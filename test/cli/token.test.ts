@@ -196,7 +196,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the token command on Postgres',
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(tokenLine);
     const value = created.stdout.trim();
-    const found = await authenticate(database.prisma, value, new Date());
+    const found = await authenticate(database.sql, value, new Date());
     expect(found).toMatchObject({ token: { admin: true }, client: { name: 'pg' } });
 
     const listed = await runToken(['list', '--client', 'pg'], env);
@@ -209,6 +209,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the token command on Postgres',
 
     const revoked = await runToken(['revoke', found?.token.id ?? ''], env);
     expect(revoked.code).toBe(0);
-    expect(await authenticate(database.prisma, value, new Date())).toBeNull();
+    expect(await authenticate(database.sql, value, new Date())).toBeNull();
   });
 });
