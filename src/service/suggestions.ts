@@ -9,7 +9,7 @@ import type { PrismaClient } from '../store/prisma.ts';
 import type { Sql } from '../store/sql.ts';
 import {
   claimExpiredSuggestion,
-  claimPooledSuggestion,
+  claimPooledSuggestions,
   createSuggestion,
   type NewSuggestion,
   type PoolClaim,
@@ -26,9 +26,10 @@ import type { OptimizerJob } from './optimizer-worker.ts';
 // then points whose lease ran out, then the optimizer's. The optimizer's
 // points come from a pool computed in the background (worker threads) and
 // stored in the database, so a request usually runs one statement: it reads
-// what serving depends on, claims an entry and makes it a suggestion. Two open
-// optimizer suggestions never share a point: the database's unique open key
-// refuses the second, and the request takes the next entry instead.
+// what serving depends on, claims an entry and makes it a suggestion; requests
+// that arrive together share one such statement. Two open optimizer
+// suggestions never share a point: the database's unique open key refuses the
+// second, and the request takes the next entry instead.
 //
 // A pool is recomputed after observations arrive while workers draw from it,
 // at most one computation per experiment at a time; for parallel experiments
@@ -49,6 +50,8 @@ export interface SuggestionServiceOptions {
 
 /** Pool entries tried before falling back; each failed try is a point another request holds. */
 const CLAIM_TRIES = 8;
+/** The most requests one claim statement serves. */
+const MAX_CLAIM_BATCH = 64;
 const MAX_POOL = 64;
 const MAX_WARM_STARTS = 1000;
 
@@ -60,10 +63,29 @@ const seedOf = (experimentId: string, serial: number) =>
 const MAX_DEMAND = 10_000;
 /** How long a refresh waits before it starts, gathering the observations of a burst. */
 const REFRESH_DELAY_MS = 25;
+/**
+ * Then it waits for a gap this long between workers' requests, so that its
+ * reading (the one part of a refresh on the request loop) does not delay a
+ * burst of them, but no longer than QUIET_WAIT_MS in all.
+ */
+const QUIET_MS = 5;
+const QUIET_WAIT_MS = 250;
 /** How long after its last suggestion an experiment's pool is still kept fresh. */
 const DEMAND_MS = 10 * 60_000;
 
+interface ClaimWaiter {
+  resolve(claim: PoolClaim): void;
+  reject(error: unknown): void;
+}
+
+/** Claims for one experiment at one revision: one statement in flight, the rest waiting for it. */
+interface ClaimLine {
+  experiment: ExperimentDef;
+  waiting: ClaimWaiter[];
+}
+
 export class SuggestionService {
+  private readonly claimLines = new Map<string, ClaimLine>();
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly warmStarts = new Map<string, unknown>();
@@ -75,6 +97,8 @@ export class SuggestionService {
   /** Pool sizes grown for such experiments. */
   private readonly poolSizes = new Map<string, number>();
   private loop = performance.eventLoopUtilization();
+  /** When a worker last asked for a suggestion or reported (performance.now()). */
+  private lastRequest = -Infinity;
   private closed = false;
 
   constructor(
@@ -84,9 +108,10 @@ export class SuggestionService {
 
   /** The next suggestion; throws StaleExperiment when `experiment` is no longer current. */
   async next(experiment: ExperimentDef): Promise<SuggestionRecord> {
+    this.lastRequest = performance.now();
     this.noteDemand(experiment.id);
     const first = await this.claim(experiment);
-    if (first.suggestion) return first.suggestion;
+    if (first.suggestion) return this.served(experiment, first);
     const { facts } = first;
     const served =
       (facts.queued ? await this.fromQueue(experiment) : null) ??
@@ -99,13 +124,62 @@ export class SuggestionService {
     return served ?? this.fallback(experiment, facts);
   }
 
-  private async claim(experiment: ExperimentDef): Promise<PoolClaim> {
-    const claim = await claimPooledSuggestion(this.db.sql, {
-      experiment,
-      source: poolSource(experiment),
+  /**
+   * Claims a pool entry. Requests for the same experiment that arrive while
+   * a claim statement runs wait for it and then share the next one, which
+   * takes an entry for each of them: a burst of workers costs the database
+   * a few statements instead of one each, and a lone request waits for none.
+   */
+  private claim(experiment: ExperimentDef): Promise<PoolClaim> {
+    return new Promise((resolve, reject) => {
+      const key = `${experiment.id}@${experiment.revision}`;
+      const line = this.claimLines.get(key);
+      if (line) {
+        line.waiting.push({ resolve, reject });
+        return;
+      }
+      this.claimLines.set(key, { experiment, waiting: [] });
+      void this.runClaims(key, experiment, [{ resolve, reject }]);
     });
-    if (claim === null) throw new StaleExperiment(experiment.id);
-    return claim;
+  }
+
+  private async runClaims(
+    key: string,
+    experiment: ExperimentDef,
+    batch: ClaimWaiter[],
+  ): Promise<void> {
+    try {
+      const claims = await claimPooledSuggestions(this.db.sql, {
+        experiment,
+        source: poolSource(experiment),
+        count: batch.length,
+        serveStale: true,
+      });
+      batch.forEach((waiter, index) => {
+        const claim = claims?.[index];
+        if (claim) waiter.resolve(claim);
+        else waiter.reject(new StaleExperiment(experiment.id));
+      });
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+    }
+    const line = this.claimLines.get(key);
+    if (!line || line.waiting.length === 0) {
+      this.claimLines.delete(key);
+      return;
+    }
+    void this.runClaims(key, line.experiment, line.waiting.splice(0, MAX_CLAIM_BATCH));
+  }
+
+  /**
+   * A suggestion made from a pool entry. An entry older than the parallel
+   * workers allow was served because the workers should not wait; the pool
+   * is recomputed for the next ones.
+   */
+  private served(experiment: ExperimentDef, claim: PoolClaim): SuggestionRecord {
+    const parallel = Math.max(experiment.parallelBandwidth ?? 1, claim.facts.open + 1);
+    if (claim.entry && claim.entry.behind > parallel - 1) void this.refresh(experiment.id);
+    return claim.suggestion as SuggestionRecord;
   }
 
   /** A new experiment: its first pool (the initial design) is ready before workers ask. */
@@ -118,6 +192,7 @@ export class SuggestionService {
    * workers draw from it; otherwise (an import, say) the next request does.
    */
   observationsChanged(experimentId: string): void {
+    this.lastRequest = performance.now();
     const asked = this.demand.get(experimentId);
     if (asked !== undefined && performance.now() - asked < DEMAND_MS)
       void this.refresh(experimentId);
@@ -188,7 +263,7 @@ export class SuggestionService {
     let stale: PoolEntry | null = null;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const claim = (attempt === 0 ? options.first : null) ?? (await this.claim(experiment));
-      if (claim.suggestion) return claim.suggestion;
+      if (claim.suggestion) return this.served(experiment, claim);
       if (!claim.entry) {
         // Used up (or never computed) before the next one was ready.
         if (facts.observed) this.outrun.add(experiment.id);
@@ -277,6 +352,7 @@ export class SuggestionService {
     // refresh's reading takes the event loop, and observations arriving
     // meanwhile join this computation.
     const run = sleep(REFRESH_DELAY_MS)
+      .then(() => this.quiet())
       .then(() => this.refreshLoop(experimentId))
       .finally(() => this.refreshing.delete(experimentId));
     this.refreshing.set(experimentId, run);
@@ -362,6 +438,17 @@ export class SuggestionService {
       if (oldest !== undefined) this.poolSizes.delete(oldest);
     }
     return kept;
+  }
+
+  /** Resolves at the first gap of QUIET_MS between requests, or after QUIET_WAIT_MS. */
+  private async quiet(): Promise<void> {
+    const until = performance.now() + QUIET_WAIT_MS;
+    for (;;) {
+      const now = performance.now();
+      const gap = now - this.lastRequest;
+      if (gap >= QUIET_MS || now >= until || this.closed) return;
+      await sleep(Math.min(QUIET_MS - gap, until - now) + 0.5);
+    }
   }
 
   /** Whether the event loop was more than half busy since the last look. */

@@ -87,32 +87,46 @@ export interface PoolClaim {
   suggestion: SuggestionRecord | null;
 }
 
+export interface PoolClaimRequest {
+  experiment: {
+    id: string;
+    revision: number;
+    leaseSeconds: number | null;
+    parallelBandwidth: number | null;
+  };
+  source: SuggestionSource;
+  /** How many requests this statement serves: it takes up to this many entries. */
+  count?: number;
+  /**
+   * Makes suggestions of entries older than the parallel workers allow as
+   * well, when the experiment runs in parallel and has observations: such
+   * workers take a point from slightly older data rather than wait.
+   */
+  serveStale?: boolean;
+}
+
 /**
- * One statement for the usual request: reads what serving depends on and,
- * when no queued point and no expired lease comes first, takes the pool's
- * next entry and makes it a suggestion if it is at most as many observations
- * old as workers run in parallel besides this one. Null when the experiment is
- * no longer at `revision`: then nothing changed.
+ * One statement for the usual request, or for several that arrived together:
+ * reads what serving depends on and, when no queued point and no expired
+ * lease comes first, takes the pool's next `count` entries and makes them
+ * suggestions if they are at most as many observations old as workers run in
+ * parallel besides these (or older, with `serveStale`). The answer has one
+ * claim per request, best entry first: a request past the last entry gets
+ * none. Null when the experiment is no longer at `revision`: then nothing
+ * changed.
  */
-export async function claimPooledSuggestion(
+export async function claimPooledSuggestions(
   sql: Sql,
-  claim: {
-    experiment: {
-      id: string;
-      revision: number;
-      leaseSeconds: number | null;
-      parallelBandwidth: number | null;
-    };
-    source: SuggestionSource;
-  },
-): Promise<PoolClaim | null> {
+  claim: PoolClaimRequest,
+): Promise<PoolClaim[] | null> {
   const { experiment } = claim;
+  const count = Math.max(1, claim.count ?? 1);
   const rows = await sql.query<
     ServingFacts & {
       current: boolean;
-      entry: { assignments: Assignments; key: string } | null;
-      behind: number | null;
-      made: SuggestionRecord | null;
+      entries: { assignments: Assignments; key: string }[];
+      behind: number;
+      made: { key: string; suggestion: SuggestionRecord }[];
     }
   >(
     `WITH current AS (
@@ -130,55 +144,69 @@ export async function claimPooledSuggestion(
            WHERE experiment_id = $1 AND state = 'open' AND NOT deleted
              AND lease_expires_at < now())) AS expired
      ), claimed AS (
-       -- The first entry no other request holds: concurrent claims never wait.
+       -- The first entries no other request holds: concurrent claims never wait.
        DELETE FROM suggestion_pool_entries taken
         USING suggestion_pools pool
         WHERE pool.experiment_id = taken.experiment_id
-          AND (taken.experiment_id, taken.position) = (
+          AND (taken.experiment_id, taken.position) IN (
             SELECT experiment_id, position FROM suggestion_pool_entries
              WHERE experiment_id = $1 AND EXISTS (SELECT 1 FROM current)
                AND NOT (SELECT queued OR expired FROM facts)
-             ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING pool.last_observation_id,
-                 jsonb_build_object('assignments', taken.assignments, 'key', taken.open_key) AS entry
+             ORDER BY position LIMIT $6 FOR UPDATE SKIP LOCKED)
+       RETURNING taken.position, pool.last_observation_id, taken.assignments, taken.open_key
      ), parallel AS (
-       SELECT GREATEST($3::int, facts.open + 1) AS workers FROM facts
+       SELECT GREATEST($3::int, facts.open + $6::int) AS workers, facts.observed FROM facts
      ), behind AS (
        -- Counted only as far as it matters: up to the workers running in parallel.
        SELECT count(*)::int AS n FROM (
-         SELECT 1 FROM observations o, claimed
-          WHERE o.experiment_id = $1 AND o.deleted_at IS NULL AND o.id > claimed.last_observation_id
+         SELECT 1 FROM observations o
+          WHERE o.experiment_id = $1 AND o.deleted_at IS NULL
+            AND o.id > (SELECT max(last_observation_id) FROM claimed)
           LIMIT (SELECT workers FROM parallel)
        ) AS newer
      ), made AS (
        INSERT INTO suggestions ${insertColumns}
-       SELECT $1, entry -> 'assignments', NULL, $5, entry ->> 'key', ${leaseExpiry('$4')}, 1, NULL
+       SELECT $1, claimed.assignments, NULL, $5, claimed.open_key, ${leaseExpiry('$4')}, 1, NULL
          FROM claimed, behind, parallel
         WHERE behind.n <= parallel.workers - 1
-       ${insertTail}
+           OR ($7::boolean AND parallel.workers > 1 AND parallel.observed)
+        ORDER BY claimed.position
+       ON CONFLICT (experiment_id, open_key) DO NOTHING
+       RETURNING ${suggestionColumns}, open_key AS "openKey"
      )
-     SELECT EXISTS (SELECT 1 FROM current) AS current, facts.*, claimed.entry,
-            CASE WHEN claimed.entry IS NULL THEN NULL ELSE (SELECT n FROM behind) END AS behind,
-            (SELECT to_jsonb(made) FROM made) AS made
-       FROM facts LEFT JOIN claimed ON true`,
+     SELECT EXISTS (SELECT 1 FROM current) AS current, facts.*, (SELECT n FROM behind) AS behind,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('assignments', assignments, 'key', open_key)
+                                       ORDER BY position), '[]'::jsonb) FROM claimed) AS entries,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                      'key', made."openKey", 'suggestion', to_jsonb(made) - 'openKey')), '[]'::jsonb)
+               FROM made) AS made
+       FROM facts`,
     [
       experiment.id,
       experiment.revision,
       experiment.parallelBandwidth ?? 1,
       experiment.leaseSeconds,
       claim.source,
+      count,
+      claim.serveStale ?? false,
     ],
-    'claim-pooled-suggestion',
+    'claim-pooled-suggestions',
   );
   const [row] = rows;
   if (!row?.current) return null;
   const { observed, open, queued, expired } = row;
-  const entry = row.entry && row.behind !== null ? { ...row.entry, behind: row.behind } : null;
-  return {
-    facts: { observed, open, queued, expired },
-    entry,
-    suggestion: row.made ? madeRecord(row.made) : null,
-  };
+  const facts = { observed, open, queued, expired };
+  const made = new Map(row.made.map(({ key, suggestion }) => [key, suggestion]));
+  return Array.from({ length: count }, (_, index): PoolClaim => {
+    const entry = row.entries[index];
+    if (!entry) return { facts, entry: null, suggestion: null };
+    const suggestion = made.get(entry.key);
+    return {
+      facts,
+      entry: { ...entry, behind: row.behind },
+      suggestion: suggestion ? madeRecord(suggestion) : null,
+    };
+  });
 }
 
 /** A suggestion row that came back as JSON: its times are strings there. */

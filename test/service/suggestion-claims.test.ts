@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildApp } from '../../src/app.ts';
+import { assignmentsKey } from '../../src/domain/space.ts';
+import type { ExperimentDef } from '../../src/domain/types.ts';
+import { createExperiment } from '../../src/store/experiments.ts';
+import { writePool } from '../../src/store/pool.ts';
+import type { Sql } from '../../src/store/sql.ts';
+import { claimPooledSuggestions } from '../../src/store/suggestions.ts';
+import { DEFAULT_CLIENT, createToken, ensureClient } from '../../src/store/tokens.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+// Claiming pool entries: one statement takes entries for several requests,
+// best first, and the service lets the requests that arrive while a claim
+// statement runs share the next one.
+
+/** The database's statements, counted by name as they are sent. */
+function countingSql(sql: Sql, counts: Map<string, number>): Sql {
+  const count = (name: string | undefined) => {
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  return {
+    query: (text, params, name) => {
+      count(name);
+      return sql.query(text, params, name);
+    },
+    transaction: (work) => sql.transaction((tx) => work(countingSql(tx, counts))),
+  };
+}
+
+const space = [
+  { name: 'x', type: 'double' as const, bounds: { min: 0, max: 1 } },
+  { name: 'y', type: 'double' as const, bounds: { min: 0, max: 1 } },
+];
+
+for (const kind of backends) {
+  describe(`claiming pool entries (${kind})`, () => {
+    let db: TestDatabase;
+    let clientId: string;
+
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      clientId = (await ensureClient(db.prisma, DEFAULT_CLIENT)).id;
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    const newExperiment = (parallelBandwidth: number) =>
+      createExperiment(db.prisma, {
+        clientId,
+        name: 'claims',
+        type: 'offline',
+        development: false,
+        observationBudget: null,
+        parallelBandwidth,
+        numSolutions: 1,
+        leaseSeconds: null,
+        metadata: null,
+        parameters: space.map((parameter) => ({
+          ...parameter,
+          categoricalValues: null,
+          grid: null,
+          log: false,
+          defaultValue: null,
+          precision: null,
+        })),
+        metrics: [{ name: 'f', objective: 'maximize', strategy: 'optimize', threshold: null }],
+      });
+
+    const candidates = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const assignments = { x: i / 100, y: 1 - i / 100 };
+        return { assignments, key: assignmentsKey(assignments) };
+      });
+
+    const claim = (experiment: ExperimentDef, count: number, serveStale = false) =>
+      claimPooledSuggestions(db.sql, {
+        experiment,
+        source: 'optimizer',
+        count,
+        serveStale,
+      });
+
+    it('takes one entry for each request, best first, and none past the end', async () => {
+      const experiment = await newExperiment(8);
+      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(5));
+      const first = await claim(experiment, 3);
+      expect(first?.map((c) => c.suggestion?.assignments)).toEqual([
+        { x: 0, y: 1 },
+        { x: 0.01, y: 0.99 },
+        { x: 0.02, y: 0.98 },
+      ]);
+      expect(new Set(first?.map((c) => c.suggestion?.id)).size).toBe(3);
+      const rest = await claim(experiment, 4);
+      expect(rest?.map((c) => c.suggestion?.assignments ?? null)).toEqual([
+        { x: 0.03, y: 0.97 },
+        { x: 0.04, y: 0.96 },
+        null,
+        null,
+      ]);
+      expect(rest?.slice(2).map((c) => c.entry)).toEqual([null, null]);
+      expect(rest?.[0]?.facts.open).toBe(3);
+    });
+
+    it('leaves an entry whose point is open already unmade, and says so', async () => {
+      const experiment = await newExperiment(4);
+      const pool = candidates(2);
+      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      const [taken] = (await claim(experiment, 1)) ?? [];
+      expect(taken?.suggestion).not.toBeNull();
+      // The same points again: the first is open now.
+      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      const again = await claim(experiment, 2);
+      expect(again?.[0]?.entry?.key).toBe(pool[0]?.key);
+      expect(again?.[0]?.suggestion).toBeNull();
+      expect(again?.[1]?.suggestion?.assignments).toEqual(pool[1]?.assignments);
+    });
+
+    it('serves an entry older than the parallel workers allow only when asked to', async () => {
+      const experiment = await newExperiment(2);
+      const observations = Array.from({ length: 4 }, (_, i) => ({ x: i / 10, y: i / 10 }));
+      for (const assignments of observations) {
+        await db.prisma.observation.create({
+          data: {
+            experimentId: BigInt(experiment.id),
+            assignments,
+            values: { create: [{ metricId: BigInt(experiment.metrics[0]!.id), value: 1 }] },
+          },
+        });
+      }
+      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(4));
+      const strict = await claim(experiment, 1);
+      expect(strict?.[0]?.entry?.behind).toBe(2);
+      expect(strict?.[0]?.suggestion).toBeNull();
+      const lenient = await claim(experiment, 1, true);
+      expect(lenient?.[0]?.entry?.behind).toBe(2);
+      expect(lenient?.[0]?.suggestion?.assignments).toEqual({ x: 0.01, y: 0.99 });
+    });
+
+    it('answers null and takes nothing when the experiment moved to another revision', async () => {
+      const experiment = await newExperiment(4);
+      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(3));
+      expect(await claim({ ...experiment, revision: experiment.revision + 1 }, 2)).toBeNull();
+      expect((await claim(experiment, 3))?.every((c) => c.suggestion !== null)).toBe(true);
+    });
+
+    it('serves a burst of concurrent requests with a few claim statements', async () => {
+      const counts = new Map<string, number>();
+      const app = await buildApp({
+        database: { ...db, sql: countingSql(db.sql, counts) },
+        suggestionTimeBudgetMs: 200,
+      });
+      await app.ready();
+      try {
+        const { value } = await createToken(db.prisma, clientId, { admin: true });
+        const authorization = `Basic ${Buffer.from(`${value}:`).toString('base64')}`;
+        const created = await app.inject({
+          method: 'POST',
+          url: '/v1/experiments',
+          headers: { authorization },
+          payload: {
+            name: 'burst',
+            parameters: space,
+            metrics: [{ name: 'f' }],
+            parallel_bandwidth: 16,
+          },
+        });
+        expect(created.statusCode).toBe(200);
+        const id = created.json<{ id: string }>().id;
+        // The first pool (the initial design, 34 points) is computed on creation.
+        for (let waited = 0; waited < 100; waited++) {
+          const [row] = await db.sql.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM suggestion_pool_entries WHERE experiment_id = $1',
+            [id],
+          );
+          if ((row?.n ?? 0) >= 32) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        counts.clear();
+        const replies = await Promise.all(
+          Array.from({ length: 32 }, () =>
+            app.inject({
+              method: 'POST',
+              url: `/v1/experiments/${id}/suggestions`,
+              headers: { authorization },
+            }),
+          ),
+        );
+        expect(replies.map((reply) => reply.statusCode)).toEqual(Array(32).fill(200) as unknown);
+        const points = replies.map((reply) =>
+          assignmentsKey(reply.json<{ assignments: Record<string, number> }>().assignments),
+        );
+        expect(new Set(points).size).toBe(32);
+        const statements = counts.get('claim-pooled-suggestions') ?? 0;
+        expect(statements).toBeGreaterThanOrEqual(2);
+        expect(statements).toBeLessThanOrEqual(4);
+        // Every point came from the pool: no request needed a statement of its own.
+        expect(counts.get('create-suggestion') ?? 0).toBe(0);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
