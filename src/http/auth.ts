@@ -64,6 +64,8 @@ export function requireAdmin(request: FastifyRequest): Auth {
  */
 export class TokenCache {
   private readonly entries = new Map<string, { auth: Auth; until: number }>();
+  /** Reads in flight: requests that find the same token missing share one. */
+  private readonly reading = new Map<string, Promise<Auth | null>>();
 
   constructor(
     private readonly sql: Sql,
@@ -80,15 +82,30 @@ export class TokenCache {
 
   forget(): void {
     this.entries.clear();
+    // A read that started before the change may hold the old state: later requests read anew.
+    this.reading.clear();
   }
 
-  private async read(value: string, at: number): Promise<Auth | null> {
-    const found = await readToken(this.sql, value);
-    this.entries.delete(value);
-    if (!found) return null;
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(value, { auth: found, until: at + this.ttlMs });
-    return found;
+  private read(value: string, at: number): Promise<Auth | null> {
+    const running = this.reading.get(value);
+    if (running) return running;
+    const read = readToken(this.sql, value).then(
+      (found) => {
+        if (this.reading.get(value) !== read) return found;
+        this.reading.delete(value);
+        this.entries.delete(value);
+        if (!found) return null;
+        if (this.entries.size >= this.max) this.entries.clear();
+        this.entries.set(value, { auth: found, until: at + this.ttlMs });
+        return found;
+      },
+      (error: unknown) => {
+        if (this.reading.get(value) === read) this.reading.delete(value);
+        throw error;
+      },
+    );
+    this.reading.set(value, read);
+    return read;
   }
 }
 

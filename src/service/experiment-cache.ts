@@ -10,6 +10,8 @@ import type { Sql } from '../store/sql.ts';
 
 export class ExperimentCache {
   private readonly entries = new Map<string, ExperimentDef>();
+  /** First loads in flight: the requests that find the same experiment missing share one. */
+  private readonly loading = new Map<string, Promise<ExperimentDef | null>>();
 
   constructor(
     private readonly sql: Sql,
@@ -25,7 +27,13 @@ export class ExperimentCache {
       this.entries.set(id, kept);
       return kept;
     }
-    return this.reload(id);
+    const running = this.loading.get(id);
+    if (running) return running;
+    const load = this.reload(id).finally(() => {
+      if (this.loading.get(id) === load) this.loading.delete(id);
+    });
+    this.loading.set(id, load);
+    return load;
   }
 
   async reload(id: string): Promise<ExperimentDef | null> {
@@ -42,6 +50,7 @@ export class ExperimentCache {
 
   forget(id: string): void {
     this.entries.delete(id);
+    this.loading.delete(id);
   }
 }
 

@@ -33,8 +33,8 @@ import type { OptimizerJob } from './optimizer-worker.ts';
 //
 // A pool is recomputed after observations arrive while workers draw from it,
 // at most one computation per experiment at a time; for parallel experiments
-// with a pause as long as the last computation between two while the event
-// loop is busy, so that the optimizer then takes at most half a thread.
+// with a pause as long as the last computation between two, so that an
+// experiment's optimizer takes at most half a thread.
 
 export interface SuggestionServiceOptions {
   /** Runs optimizer jobs off the request loop. */
@@ -96,7 +96,6 @@ export class SuggestionService {
   private readonly outrun = new Set<string>();
   /** Pool sizes grown for such experiments. */
   private readonly poolSizes = new Map<string, number>();
-  private loop = performance.eventLoopUtilization();
   /** When a worker last asked for a suggestion or reported (performance.now()). */
   private lastRequest = -Infinity;
   private closed = false;
@@ -369,10 +368,11 @@ export class SuggestionService {
         this.options.logger.error({ err: error, experiment: experimentId }, 'pool refresh failed');
         return;
       }
-      // Parallel workers keep sending observations. While the process is busy
-      // answering requests, pausing as long as the computation took keeps the
-      // optimizer to half a thread; otherwise the next one starts at once.
-      if (computed?.parallel && this.dirty.has(experimentId) && !this.closed && this.busy()) {
+      // Parallel workers keep sending observations, so there is always a next
+      // computation. A pause as long as the last one keeps each experiment's
+      // optimizer to half a thread: the request loop, Postgres and the
+      // workers' reports keep a core's worth of room on a small machine.
+      if (computed?.parallel && this.dirty.has(experimentId) && !this.closed) {
         await sleep(computed.ms);
       }
     } while (this.dirty.has(experimentId) && !this.closed);
@@ -449,13 +449,6 @@ export class SuggestionService {
       if (gap >= QUIET_MS || now >= until || this.closed) return;
       await sleep(Math.min(QUIET_MS - gap, until - now) + 0.5);
     }
-  }
-
-  /** Whether the event loop was more than half busy since the last look. */
-  private busy(): boolean {
-    const since = performance.eventLoopUtilization(this.loop);
-    this.loop = performance.eventLoopUtilization();
-    return since.utilization > 0.5;
   }
 
   private remember(experimentId: string, state: unknown): void {

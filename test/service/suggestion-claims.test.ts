@@ -5,28 +5,14 @@ import { assignmentsKey } from '../../src/domain/space.ts';
 import type { ExperimentDef } from '../../src/domain/types.ts';
 import { createExperiment } from '../../src/store/experiments.ts';
 import { writePool } from '../../src/store/pool.ts';
-import type { Sql } from '../../src/store/sql.ts';
 import { claimPooledSuggestions } from '../../src/store/suggestions.ts';
 import { DEFAULT_CLIENT, createToken, ensureClient } from '../../src/store/tokens.ts';
+import { countingSql } from '../helpers/counting-sql.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 // Claiming pool entries: one statement takes entries for several requests,
 // best first, and the service lets the requests that arrive while a claim
 // statement runs share the next one.
-
-/** The database's statements, counted by name as they are sent. */
-function countingSql(sql: Sql, counts: Map<string, number>): Sql {
-  const count = (name: string | undefined) => {
-    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
-  };
-  return {
-    query: (text, params, name) => {
-      count(name);
-      return sql.query(text, params, name);
-    },
-    transaction: (work) => sql.transaction((tx) => work(countingSql(tx, counts))),
-  };
-}
 
 const space = [
   { name: 'x', type: 'double' as const, bounds: { min: 0, max: 1 } },
