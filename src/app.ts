@@ -17,6 +17,7 @@ import { tokenRoutes } from './http/tokens/routes.ts';
 import { OptimizerThreads } from './service/optimizer-threads.ts';
 import type { OptimizerJob } from './service/optimizer-worker.ts';
 import { ExperimentCache } from './service/experiment-cache.ts';
+import { ObservationWriter } from './store/observation-writer.ts';
 import { SuggestionService } from './service/suggestions.ts';
 import type { SuggestResult } from './engine/index.ts';
 import type { Database } from './store/database.ts';
@@ -143,7 +144,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await threads?.close();
   });
   const experiments = new ExperimentCache(sql);
-  const context: AppContext = { prisma, sql, suggestions, tokens, experiments };
+  const observations = new ObservationWriter(sql);
+  const context: AppContext = { prisma, sql, observations, suggestions, tokens, experiments };
   await app.register(
     async (v1) => {
       registerAuth(v1, tokens);

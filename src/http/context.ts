@@ -14,6 +14,7 @@ import type { Db, PrismaClient } from '../store/prisma.ts';
 import { type ExperimentCache, StaleExperiment } from '../service/experiment-cache.ts';
 import type { SuggestionService } from '../service/suggestions.ts';
 import { requireAuth, type TokenCache } from './auth.ts';
+import type { ObservationWriter } from '../store/observation-writer.ts';
 import type { Sql } from '../store/sql.ts';
 import { idPattern } from './schemas.ts';
 import type { ProgressFacts } from './serialize.ts';
@@ -24,6 +25,8 @@ import type { ProgressFacts } from './serialize.ts';
 export interface AppContext {
   prisma: PrismaClient;
   sql: Sql;
+  /** Writes single observations, those of one experiment arriving together in one statement. */
+  observations: ObservationWriter;
   suggestions: SuggestionService;
   tokens: TokenCache;
   experiments: ExperimentCache;

@@ -1,11 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { createRandom, suggest, type ExperimentType, type SuggestResult } from '../engine/index.ts';
+import {
+  createRandom,
+  quickPoint,
+  suggest,
+  type ExperimentType,
+  type SuggestResult,
+} from '../engine/index.ts';
 import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
 import { readExperiment } from '../store/experiments.ts';
 import { readObservations } from '../store/observations.ts';
 import { type PoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
+import { Batcher } from '../store/batcher.ts';
 import type { Sql } from '../store/sql.ts';
 import {
   claimExpiredSuggestion,
@@ -54,6 +61,8 @@ const CLAIM_TRIES = 8;
 const MAX_CLAIM_BATCH = 64;
 const MAX_POOL = 64;
 const MAX_WARM_STARTS = 1000;
+/** The best points kept per experiment for the quick path. */
+const INCUMBENTS = 4;
 
 /** A seed that differs for every call on every experiment, and repeats on replay. */
 const seedOf = (experimentId: string, serial: number) =>
@@ -73,22 +82,13 @@ const QUIET_WAIT_MS = 250;
 /** How long after its last suggestion an experiment's pool is still kept fresh. */
 const DEMAND_MS = 10 * 60_000;
 
-interface ClaimWaiter {
-  resolve(claim: PoolClaim): void;
-  reject(error: unknown): void;
-}
-
-/** Claims for one experiment at one revision: one statement in flight, the rest waiting for it. */
-interface ClaimLine {
-  experiment: ExperimentDef;
-  waiting: ClaimWaiter[];
-}
-
 export class SuggestionService {
-  private readonly claimLines = new Map<string, ClaimLine>();
+  private readonly claims: Batcher<ExperimentDef, PoolClaim | null>;
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly warmStarts = new Map<string, unknown>();
+  /** The best points of each experiment's last pool computation, best first, for the quick path. */
+  private readonly incumbents = new Map<string, Assignments[]>();
   /** When each experiment's workers last asked for a suggestion (performance.now()). */
   private readonly demand = new Map<string, number>();
   private fallbacks = 0;
@@ -103,7 +103,9 @@ export class SuggestionService {
   constructor(
     private readonly db: { prisma: PrismaClient; sql: Sql },
     private readonly options: SuggestionServiceOptions,
-  ) {}
+  ) {
+    this.claims = new Batcher((batch) => this.claimAll(batch), MAX_CLAIM_BATCH);
+  }
 
   /** The next suggestion; throws StaleExperiment when `experiment` is no longer current. */
   async next(experiment: ExperimentDef): Promise<SuggestionRecord> {
@@ -126,48 +128,24 @@ export class SuggestionService {
   /**
    * Claims a pool entry. Requests for the same experiment that arrive while
    * a claim statement runs wait for it and then share the next one, which
-   * takes an entry for each of them: a burst of workers costs the database
-   * a few statements instead of one each, and a lone request waits for none.
+   * takes an entry for each of them (see Batcher).
    */
-  private claim(experiment: ExperimentDef): Promise<PoolClaim> {
-    return new Promise((resolve, reject) => {
-      const key = `${experiment.id}@${experiment.revision}`;
-      const line = this.claimLines.get(key);
-      if (line) {
-        line.waiting.push({ resolve, reject });
-        return;
-      }
-      this.claimLines.set(key, { experiment, waiting: [] });
-      void this.runClaims(key, experiment, [{ resolve, reject }]);
-    });
+  private async claim(experiment: ExperimentDef): Promise<PoolClaim> {
+    const claim = await this.claims.submit(`${experiment.id}@${experiment.revision}`, experiment);
+    if (claim === null) throw new StaleExperiment(experiment.id);
+    return claim;
   }
 
-  private async runClaims(
-    key: string,
-    experiment: ExperimentDef,
-    batch: ClaimWaiter[],
-  ): Promise<void> {
-    try {
-      const claims = await claimPooledSuggestions(this.db.sql, {
-        experiment,
-        source: poolSource(experiment),
-        count: batch.length,
-        serveStale: true,
-      });
-      batch.forEach((waiter, index) => {
-        const claim = claims?.[index];
-        if (claim) waiter.resolve(claim);
-        else waiter.reject(new StaleExperiment(experiment.id));
-      });
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
-    }
-    const line = this.claimLines.get(key);
-    if (!line || line.waiting.length === 0) {
-      this.claimLines.delete(key);
-      return;
-    }
-    void this.runClaims(key, line.experiment, line.waiting.splice(0, MAX_CLAIM_BATCH));
+  private async claimAll(batch: ExperimentDef[]): Promise<Array<PoolClaim | null>> {
+    const [experiment] = batch;
+    if (!experiment) return [];
+    const claims = await claimPooledSuggestions(this.db.sql, {
+      experiment,
+      source: poolSource(experiment),
+      count: batch.length,
+      serveStale: true,
+    });
+    return claims ?? batch.map(() => null);
   }
 
   /**
@@ -217,19 +195,31 @@ export class SuggestionService {
     await withTimeout(work, waitMs);
   }
 
-  private create(experiment: ExperimentDef, input: Omit<NewSuggestion, 'experimentId'>) {
-    return createSuggestion(this.db.sql, {
+  /**
+   * Makes a suggestion of a point chosen for `experiment`; null when its open
+   * key is taken. Throws StaleExperiment when the definition moved on.
+   */
+  private async create(
+    experiment: ExperimentDef,
+    input: Omit<NewSuggestion, 'experimentId'>,
+    options: { guarded: boolean } = { guarded: true },
+  ): Promise<SuggestionRecord | null> {
+    const made = await createSuggestion(this.db.sql, {
       experimentId: experiment.id,
       leaseSeconds: experiment.leaseSeconds,
+      revision: options.guarded ? experiment.revision : null,
       ...input,
     });
+    if (!made.current) throw new StaleExperiment(experiment.id);
+    return made.suggestion;
   }
 
   private async fromQueue(experiment: ExperimentDef): Promise<SuggestionRecord | null> {
     const queued = await takeQueuedSuggestion(this.db.prisma, experiment.id);
     if (!queued) return null;
     const { assignments, metadata } = queued;
-    return this.create(experiment, { assignments, metadata, source: 'queued' });
+    // Taken from the queue already: offered whatever the definition is now.
+    return this.create(experiment, { assignments, metadata, source: 'queued' }, { guarded: false });
   }
 
   /** A point whose lease ran out is offered again, with its attempt counted. */
@@ -241,14 +231,18 @@ export class SuggestionService {
       { experiment: experiment.id, suggestion: expired.id },
       'lease expired',
     );
-    return this.create(experiment, {
-      assignments: expired.assignments,
-      metadata: expired.metadata,
-      source: 'retry',
-      openKey: assignmentsKey(expired.assignments),
-      attempt: expired.attempt + 1,
-      retryOf: expired.id,
-    });
+    return this.create(
+      experiment,
+      {
+        assignments: expired.assignments,
+        metadata: expired.metadata,
+        source: 'retry',
+        openKey: assignmentsKey(expired.assignments),
+        attempt: expired.attempt + 1,
+        retryOf: expired.id,
+      },
+      { guarded: false },
+    );
   }
 
   private async fromPool(
@@ -296,7 +290,12 @@ export class SuggestionService {
     });
   }
 
-  /** A random point, never an error: the optimizer failed, was too slow, or the space is full. */
+  /**
+   * A point without the model, never an error: the optimizer failed, was too
+   * slow, or the space is full. The engine's quick path where the last pool
+   * computation left the best points seen, a random (or the next grid) point
+   * otherwise.
+   */
   private async fallback(
     experiment: ExperimentDef,
     facts: ServingFacts,
@@ -307,22 +306,31 @@ export class SuggestionService {
     const { pending, serial } = grid
       ? await readPending(this.db.sql, experiment.id)
       : { pending: [], serial: facts.open + this.fallbacks++ * CLAIM_TRIES };
+    const parameters = experiment.parameters.map(engineParameter);
+    // The optimizer's experiments take the engine's quick path: mostly a step from
+    // one of the best points its last computation saw, sometimes a uniform draw.
+    const incumbents =
+      poolSource(experiment) === 'optimizer' ? (this.incumbents.get(experiment.id) ?? []) : [];
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      const result = suggest({
-        type: grid ? 'grid' : 'random',
-        parameters: experiment.parameters.map(engineParameter),
-        observations: [],
-        pending,
-        count: 1,
-        random: createRandom(seedOf(experiment.id, serial + attempt)),
-        clock: () => performance.now(),
-        timeBudgetMs: this.options.timeBudgetMs,
-      });
-      const point = result.points[0] as Assignments;
+      const random = createRandom(seedOf(experiment.id, serial + attempt));
+      const point = (
+        grid || incumbents.length === 0
+          ? suggest({
+              type: grid ? 'grid' : 'random',
+              parameters,
+              observations: [],
+              pending,
+              count: 1,
+              random,
+              clock: () => performance.now(),
+              timeBudgetMs: this.options.timeBudgetMs,
+            }).points[0]
+          : quickPoint({ parameters, incumbents, random })
+      ) as Assignments;
       const created = await this.create(experiment, {
         assignments: point,
         metadata: null,
-        source: grid ? 'grid' : 'random',
+        source: grid ? 'grid' : incumbents.length > 0 ? 'quick' : 'random',
         openKey: assignmentsKey(point),
       });
       if (created) return created;
@@ -403,6 +411,7 @@ export class SuggestionService {
       timeBudgetMs: this.options.timeBudgetMs,
       ...(warmStart === undefined ? {} : { warmStart }),
     };
+    this.keepIncumbents(experimentId, job.observations);
     const result = await this.options.run(job);
     this.remember(experimentId, result.state);
     const candidates = result.points.map((point) => ({
@@ -448,6 +457,21 @@ export class SuggestionService {
       const gap = now - this.lastRequest;
       if (gap >= QUIET_MS || now >= until || this.closed) return;
       await sleep(Math.min(QUIET_MS - gap, until - now) + 0.5);
+    }
+  }
+
+  private keepIncumbents(experimentId: string, observations: OptimizerJob['observations']): void {
+    const best = observations
+      .filter((observation) => observation.value !== null)
+      .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
+      .slice(0, INCUMBENTS)
+      .map((observation) => observation.assignments);
+    this.incumbents.delete(experimentId);
+    if (best.length === 0) return;
+    this.incumbents.set(experimentId, best);
+    if (this.incumbents.size > MAX_WARM_STARTS) {
+      const oldest = this.incumbents.keys().next().value;
+      if (oldest !== undefined) this.incumbents.delete(oldest);
     }
   }
 

@@ -162,10 +162,14 @@ export async function touchExperiment(db: Db, id: string): Promise<void> {
 
 /**
  * Serializes writers of one experiment's suggestions and observations across
- * processes for the rest of the transaction.
+ * processes for the rest of the transaction. Answers the definition's
+ * revision as it stands under the lock (null when there is no such row), so
+ * that a write checked against an earlier read can tell it is out of date.
  */
-export async function lockExperiment(db: Db, id: string): Promise<void> {
-  await db.$executeRaw`SELECT id FROM experiments WHERE id = ${toId(id)} FOR UPDATE`;
+export async function lockExperiment(db: Db, id: string): Promise<number | null> {
+  const rows = await db.$queryRaw<Array<{ revision: number }>>`
+    SELECT revision FROM experiments WHERE id = ${toId(id)} FOR UPDATE`;
+  return rows[0]?.revision ?? null;
 }
 
 type ExperimentSqlRow = Omit<ExperimentDef, 'parameters' | 'metrics' | 'metadata'> & {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { TokenCache } from '../../src/http/auth.ts';
 import { ExperimentCache } from '../../src/service/experiment-cache.ts';
-import { createExperiment } from '../../src/store/experiments.ts';
-import { DEFAULT_CLIENT, createToken, ensureClient, revokeToken } from '../../src/store/tokens.ts';
+import { createToken, revokeToken } from '../../src/store/tokens.ts';
 import { countingSql } from '../helpers/counting-sql.ts';
-import { backends, openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { backends } from '../helpers/database.ts';
+import { clientDatabase, storedExperiment } from '../helpers/experiments.ts';
 
 // The token and experiment caches on the request path: when many requests
 // find the same entry missing at once (a fleet's burst after the token's two
@@ -14,21 +14,12 @@ import { backends, openTestDatabase, type TestDatabase } from '../helpers/databa
 
 for (const kind of backends) {
   describe(`reads shared by concurrent requests (${kind})`, () => {
-    let db: TestDatabase;
-    let clientId: string;
-
-    beforeAll(async () => {
-      db = await openTestDatabase(kind);
-      clientId = (await ensureClient(db.prisma, DEFAULT_CLIENT)).id;
-    });
-    afterAll(async () => {
-      await db.close();
-    });
+    const handle = clientDatabase(kind);
 
     it('reads a token once for a burst of requests, and again once it is out of date', async () => {
       const counts = new Map<string, number>();
-      const tokens = new TokenCache(countingSql(db.sql, counts), 50);
-      const { value, token } = await createToken(db.prisma, clientId);
+      const tokens = new TokenCache(countingSql(handle.db.sql, counts), 50);
+      const { value, token } = await createToken(handle.db.prisma, handle.clientId);
       const found = await Promise.all(
         Array.from({ length: 24 }, () => tokens.find(value, new Date())),
       );
@@ -41,10 +32,10 @@ for (const kind of backends) {
 
     it('reads anew after forget(), even while an earlier read is running', async () => {
       const counts = new Map<string, number>();
-      const tokens = new TokenCache(countingSql(db.sql, counts), 60_000);
-      const { value, token } = await createToken(db.prisma, clientId);
+      const tokens = new TokenCache(countingSql(handle.db.sql, counts), 60_000);
+      const { value, token } = await createToken(handle.db.prisma, handle.clientId);
       const before = tokens.find(value, new Date());
-      await revokeToken(db.prisma, clientId, token.id);
+      await revokeToken(handle.db.prisma, handle.clientId, token.id);
       tokens.forget();
       const after = await tokens.find(value, new Date());
       expect(after).toBeNull();
@@ -56,31 +47,8 @@ for (const kind of backends) {
 
     it('loads an experiment once for concurrent first requests', async () => {
       const counts = new Map<string, number>();
-      const experiments = new ExperimentCache(countingSql(db.sql, counts));
-      const experiment = await createExperiment(db.prisma, {
-        clientId,
-        name: 'shared',
-        type: 'offline',
-        development: false,
-        observationBudget: null,
-        parallelBandwidth: 4,
-        numSolutions: 1,
-        leaseSeconds: null,
-        metadata: null,
-        parameters: [
-          {
-            name: 'x',
-            type: 'double',
-            bounds: { min: 0, max: 1 },
-            categoricalValues: null,
-            grid: null,
-            log: false,
-            defaultValue: null,
-            precision: null,
-          },
-        ],
-        metrics: [{ name: 'f', objective: 'maximize', strategy: 'optimize', threshold: null }],
-      });
+      const experiments = new ExperimentCache(countingSql(handle.db.sql, counts));
+      const experiment = await storedExperiment(handle, { parallelBandwidth: 4 });
       const loaded = await Promise.all(
         Array.from({ length: 16 }, () => experiments.get(experiment.id)),
       );

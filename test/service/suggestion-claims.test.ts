@@ -1,58 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildApp } from '../../src/app.ts';
 import { assignmentsKey } from '../../src/domain/space.ts';
 import type { ExperimentDef } from '../../src/domain/types.ts';
-import { createExperiment } from '../../src/store/experiments.ts';
 import { writePool } from '../../src/store/pool.ts';
 import { claimPooledSuggestions } from '../../src/store/suggestions.ts';
-import { DEFAULT_CLIENT, createToken, ensureClient } from '../../src/store/tokens.ts';
+import { createToken } from '../../src/store/tokens.ts';
 import { countingSql } from '../helpers/counting-sql.ts';
-import { backends, openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { backends } from '../helpers/database.ts';
+import { clientDatabase, doubleParameter, storedExperiment } from '../helpers/experiments.ts';
 
 // Claiming pool entries: one statement takes entries for several requests,
 // best first, and the service lets the requests that arrive while a claim
 // statement runs share the next one.
 
-const space = [
-  { name: 'x', type: 'double' as const, bounds: { min: 0, max: 1 } },
-  { name: 'y', type: 'double' as const, bounds: { min: 0, max: 1 } },
-];
+const space = [doubleParameter('x'), doubleParameter('y')];
+const wireSpace = space.map(({ name, type, bounds }) => ({ name, type, bounds }));
 
 for (const kind of backends) {
   describe(`claiming pool entries (${kind})`, () => {
-    let db: TestDatabase;
-    let clientId: string;
-
-    beforeAll(async () => {
-      db = await openTestDatabase(kind);
-      clientId = (await ensureClient(db.prisma, DEFAULT_CLIENT)).id;
-    });
-    afterAll(async () => {
-      await db.close();
-    });
-
+    const handle = clientDatabase(kind);
     const newExperiment = (parallelBandwidth: number) =>
-      createExperiment(db.prisma, {
-        clientId,
-        name: 'claims',
-        type: 'offline',
-        development: false,
-        observationBudget: null,
-        parallelBandwidth,
-        numSolutions: 1,
-        leaseSeconds: null,
-        metadata: null,
-        parameters: space.map((parameter) => ({
-          ...parameter,
-          categoricalValues: null,
-          grid: null,
-          log: false,
-          defaultValue: null,
-          precision: null,
-        })),
-        metrics: [{ name: 'f', objective: 'maximize', strategy: 'optimize', threshold: null }],
-      });
+      storedExperiment(handle, { parallelBandwidth, parameters: space });
 
     const candidates = (n: number) =>
       Array.from({ length: n }, (_, i) => {
@@ -61,7 +30,7 @@ for (const kind of backends) {
       });
 
     const claim = (experiment: ExperimentDef, count: number, serveStale = false) =>
-      claimPooledSuggestions(db.sql, {
+      claimPooledSuggestions(handle.db.sql, {
         experiment,
         source: 'optimizer',
         count,
@@ -70,7 +39,12 @@ for (const kind of backends) {
 
     it('takes one entry for each request, best first, and none past the end', async () => {
       const experiment = await newExperiment(8);
-      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(5));
+      await writePool(
+        handle.db.sql,
+        experiment,
+        { count: 0, lastObservationId: null },
+        candidates(5),
+      );
       const first = await claim(experiment, 3);
       expect(first?.map((c) => c.suggestion?.assignments)).toEqual([
         { x: 0, y: 1 },
@@ -92,11 +66,11 @@ for (const kind of backends) {
     it('leaves an entry whose point is open already unmade, and says so', async () => {
       const experiment = await newExperiment(4);
       const pool = candidates(2);
-      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      await writePool(handle.db.sql, experiment, { count: 0, lastObservationId: null }, pool);
       const [taken] = (await claim(experiment, 1)) ?? [];
       expect(taken?.suggestion).not.toBeNull();
       // The same points again: the first is open now.
-      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      await writePool(handle.db.sql, experiment, { count: 0, lastObservationId: null }, pool);
       const again = await claim(experiment, 2);
       expect(again?.[0]?.entry?.key).toBe(pool[0]?.key);
       expect(again?.[0]?.suggestion).toBeNull();
@@ -107,7 +81,7 @@ for (const kind of backends) {
       const experiment = await newExperiment(2);
       const observations = Array.from({ length: 4 }, (_, i) => ({ x: i / 10, y: i / 10 }));
       for (const assignments of observations) {
-        await db.prisma.observation.create({
+        await handle.db.prisma.observation.create({
           data: {
             experimentId: BigInt(experiment.id),
             assignments,
@@ -115,7 +89,12 @@ for (const kind of backends) {
           },
         });
       }
-      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(4));
+      await writePool(
+        handle.db.sql,
+        experiment,
+        { count: 0, lastObservationId: null },
+        candidates(4),
+      );
       const strict = await claim(experiment, 1);
       expect(strict?.[0]?.entry?.behind).toBe(2);
       expect(strict?.[0]?.suggestion).toBeNull();
@@ -126,7 +105,12 @@ for (const kind of backends) {
 
     it('answers null and takes nothing when the experiment moved to another revision', async () => {
       const experiment = await newExperiment(4);
-      await writePool(db.sql, experiment, { count: 0, lastObservationId: null }, candidates(3));
+      await writePool(
+        handle.db.sql,
+        experiment,
+        { count: 0, lastObservationId: null },
+        candidates(3),
+      );
       expect(await claim({ ...experiment, revision: experiment.revision + 1 }, 2)).toBeNull();
       expect((await claim(experiment, 3))?.every((c) => c.suggestion !== null)).toBe(true);
     });
@@ -134,12 +118,12 @@ for (const kind of backends) {
     it('serves a burst of concurrent requests with a few claim statements', async () => {
       const counts = new Map<string, number>();
       const app = await buildApp({
-        database: { ...db, sql: countingSql(db.sql, counts) },
+        database: { ...handle.db, sql: countingSql(handle.db.sql, counts) },
         suggestionTimeBudgetMs: 200,
       });
       await app.ready();
       try {
-        const { value } = await createToken(db.prisma, clientId, { admin: true });
+        const { value } = await createToken(handle.db.prisma, handle.clientId, { admin: true });
         const authorization = `Basic ${Buffer.from(`${value}:`).toString('base64')}`;
         const created = await app.inject({
           method: 'POST',
@@ -147,7 +131,7 @@ for (const kind of backends) {
           headers: { authorization },
           payload: {
             name: 'burst',
-            parameters: space,
+            parameters: wireSpace,
             metrics: [{ name: 'f' }],
             parallel_bandwidth: 16,
           },
@@ -156,7 +140,7 @@ for (const kind of backends) {
         const id = created.json<{ id: string }>().id;
         // The first pool (the initial design, 34 points) is computed on creation.
         for (let waited = 0; waited < 100; waited++) {
-          const [row] = await db.sql.query<{ n: number }>(
+          const [row] = await handle.db.sql.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM suggestion_pool_entries WHERE experiment_id = $1',
             [id],
           );

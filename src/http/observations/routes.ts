@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ApiError } from '../../errors.ts';
 import { bestObservations } from '../../domain/best.ts';
 import type { ExperimentDef, ObservationRecord } from '../../domain/types.ts';
 import { StaleExperiment } from '../../service/experiment-cache.ts';
@@ -14,6 +15,7 @@ import {
   replaceObservation,
   type NewObservation,
 } from '../../store/observations.ts';
+import type { ObservationWriter } from '../../store/observation-writer.ts';
 import type { Sql } from '../../store/sql.ts';
 import { closeSuggestions, findSuggestion } from '../../store/suggestions.ts';
 import {
@@ -42,17 +44,30 @@ const observationParams = z.object({ id: pathId, observation: pathId });
 const observationPage = pagination(observationOutput, 'Observation');
 
 /**
- * Stores observations and closes their suggestions: one statement, or with an
- * Idempotency-Key one transaction that also stores the answer. No experiment
- * lock: observations of one experiment commit side by side.
+ * Stores observations and closes their suggestions: one statement (a single
+ * report shares it with the reports of the experiment that arrive with it), or
+ * with an Idempotency-Key one transaction that also stores the answer. No
+ * experiment lock: observations of one experiment commit side by side.
  */
 async function record<T>(
-  sql: Sql,
+  db: { sql: Sql; writer: ObservationWriter },
   reply: FastifyReply,
   write: { experiment: ExperimentDef; inputs: NewObservation[]; fields: (index: number) => string },
   answer: (created: ObservationRecord[]) => T,
 ): Promise<T> {
   const { experiment, inputs } = write;
+  const [single] = inputs;
+  if (!reply.request.idempotency && inputs.length === 1 && single) {
+    const outcome = await db.writer.write(experiment, single);
+    switch (outcome.kind) {
+      case 'stale':
+        throw new StaleExperiment(experiment.id);
+      case 'missing':
+        throw missingSuggestion(experiment.id, single.suggestionId ?? '', write.fields(0));
+      case 'written':
+        return answer([outcome.observation]);
+    }
+  }
   const insert = async (db: Sql) => {
     const outcome = await insertObservations(db, experiment, inputs);
     switch (outcome.kind) {
@@ -66,8 +81,8 @@ async function record<T>(
         return answer(outcome.observations);
     }
   };
-  if (!reply.request.idempotency) return insert(sql);
-  return sql.transaction(async (tx) => storeAnswer(tx, reply, await insert(tx)));
+  if (!reply.request.idempotency) return insert(db.sql);
+  return db.sql.transaction(async (tx) => storeAnswer(tx, reply, await insert(tx)));
 }
 
 export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, context) => {
@@ -100,7 +115,7 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         requireActive(experiment);
         const input = newObservation(experiment, request.body);
         const write = { experiment, inputs: [input], fields: () => '' };
-        return record(sql, reply, write, ([created]) => {
+        return record({ sql, writer: context.observations }, reply, write, ([created]) => {
           if (!created) throw new Error('the observation was not stored');
           return observationObject(experiment, created);
         });
@@ -125,12 +140,17 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         const inputs = request.body.observations.map((body, index) =>
           newObservation(experiment, body, field(index)),
         );
-        return record(sql, reply, { experiment, inputs, fields: field }, (created) => ({
-          object: 'pagination' as const,
-          count: created.length,
-          data: created.map((observation) => observationObject(experiment, observation)),
-          paging: { before: null, after: null },
-        }));
+        return record(
+          { sql, writer: context.observations },
+          reply,
+          { experiment, inputs, fields: field },
+          (created) => ({
+            object: 'pagination' as const,
+            count: created.length,
+            data: created.map((observation) => observationObject(experiment, observation)),
+            paging: { before: null, after: null },
+          }),
+        );
       }),
   );
 
@@ -200,7 +220,14 @@ export const observationRoutes: FastifyPluginAsyncZod<AppContext> = async (app, 
         lookup(experiment),
       );
       const updated = await prisma.$transaction(async (tx) => {
-        await lockExperiment(tx, experiment.id);
+        if ((await lockExperiment(tx, experiment.id)) !== experiment.revision) {
+          // Its parameters or metrics changed after the observation was checked against them.
+          throw new ApiError(
+            'conflict',
+            `Experiment ${experiment.id} changed while the observation was checked; retry the request.`,
+            { 'retry-after': '1' },
+          );
+        }
         const result = await replaceObservation(tx, changed);
         if (changed.suggestionId !== null) await closeSuggestions(tx, [changed.suggestionId]);
         await touchExperiment(tx, experiment.id);
