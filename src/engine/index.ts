@@ -6,6 +6,7 @@ import { createSpace } from './space.ts';
 import type { SuggestDiagnostics, SuggestRequest, SuggestResult } from './types.ts';
 
 export { createRandom } from './random.ts';
+export { quickPoint, type QuickRequest } from './local.ts';
 export type * from './types.ts';
 
 /**

@@ -137,7 +137,11 @@ function documentRoute(route: RouteOptions): void {
   route.schema.headers ??= headers;
   route.schema.response = {
     ...(route.schema.response as object | undefined),
-    409: errorBody.meta({ description: 'The same Idempotency-Key is still running' }),
+    409: errorBody.meta({
+      description:
+        'The same Idempotency-Key is still running, or the experiment changed while the request ' +
+        'ran; retry after Retry-After seconds',
+    }),
     422: errorBody.meta({ description: 'The Idempotency-Key was used with another request' }),
   };
 }

@@ -11,7 +11,8 @@ import type { PoolEntry } from './pool.ts';
 import { type Db, jsonOrNull, type Prisma, toId } from './prisma.ts';
 import type { Sql } from './sql.ts';
 
-export type SuggestionSource = 'optimizer' | 'random' | 'grid' | 'queued' | 'user' | 'retry';
+export type SuggestionSource =
+  'optimizer' | 'quick' | 'random' | 'grid' | 'queued' | 'user' | 'retry';
 
 export interface NewSuggestion {
   experimentId: string;
@@ -44,14 +45,33 @@ const insertTail = `ON CONFLICT (experiment_id, open_key) DO NOTHING RETURNING $
 const leaseExpiry = (param: string) =>
   `CASE WHEN ${param}::int IS NULL THEN NULL ELSE now() + ${param}::int * interval '1 second' END`;
 
-/** Creates the suggestion; null when its open key is taken by another open suggestion. */
+export interface MadeSuggestion {
+  /** False when the experiment is no longer active at the revision given: nothing was written. */
+  current: boolean;
+  /** Null when nothing was written, or when its open key is taken by another open suggestion. */
+  suggestion: SuggestionRecord | null;
+}
+
+/**
+ * Creates the suggestion, if the experiment is still active and at `revision`
+ * (the definition its assignments were chosen or checked against; null for a
+ * point that was an open trial already, a queued or an expired one, which is
+ * offered whatever the definition).
+ */
 export async function createSuggestion(
   sql: Sql,
-  input: NewSuggestion,
-): Promise<SuggestionRecord | null> {
-  const [row] = await sql.query<SuggestionRecord>(
-    `INSERT INTO suggestions ${insertColumns}
-     VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, ${leaseExpiry('$6')}, $7, $8) ${insertTail}`,
+  input: NewSuggestion & { revision: number | null },
+): Promise<MadeSuggestion> {
+  const [row] = await sql.query<{ current: boolean; made: SuggestionRecord | null }>(
+    `WITH current AS (
+       SELECT id FROM experiments
+        WHERE id = $1 AND ($9::int IS NULL OR revision = $9) AND state = 'active'
+     ), made AS (
+       INSERT INTO suggestions ${insertColumns}
+       SELECT $1, $2::jsonb, $3::jsonb, $4, $5, ${leaseExpiry('$6')}, $7, $8 FROM current
+       ${insertTail}
+     )
+     SELECT EXISTS (SELECT 1 FROM current) AS current, (SELECT to_jsonb(made) FROM made) AS made`,
     [
       input.experimentId,
       JSON.stringify(input.assignments),
@@ -61,10 +81,14 @@ export async function createSuggestion(
       input.leaseSeconds ?? null,
       input.attempt ?? 1,
       input.retryOf ?? null,
+      input.revision,
     ],
     'create-suggestion',
   );
-  return row ? fromRow(row) : null;
+  return {
+    current: row?.current ?? false,
+    suggestion: row?.made ? madeRecord(row.made) : null,
+  };
 }
 
 /** What serving the next suggestion depends on. */

@@ -8,7 +8,13 @@ import {
   lockExperiment,
 } from '../../store/experiments.ts';
 import { requireAuth } from '../auth.ts';
-import { type AppContext, loadExperiment, pageRequest, progressFacts } from '../context.ts';
+import {
+  type AppContext,
+  loadExperiment,
+  pageRequest,
+  pathIdOf,
+  progressFacts,
+} from '../context.ts';
 import { deleted, errorResponses, pagination, pathId } from '../schemas.ts';
 import { experimentObject } from '../serialize.ts';
 import { experimentPatch, newExperiment } from './input.ts';
@@ -151,8 +157,9 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
     },
     async (request) => {
       const changed = await prisma.$transaction(async (tx) => {
+        // Locked before it is read: the patch is checked against the definition it replaces.
+        await lockExperiment(tx, pathIdOf(request.params.id, 'experiment'));
         const experiment = await loadExperiment(tx, request, request.params.id);
-        await lockExperiment(tx, experiment.id);
         await updateExperiment(tx, experiment, experimentPatch(experiment, request.body));
         return experiment.id;
       });
@@ -172,9 +179,13 @@ export const experimentRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
       },
     },
     async (request) => {
-      const experiment = await loadExperiment(prisma, request, request.params.id);
-      await updateExperiment(prisma, experiment, { state: 'deleted' });
-      context.experiments.forget(experiment.id);
+      const gone = await prisma.$transaction(async (tx) => {
+        await lockExperiment(tx, pathIdOf(request.params.id, 'experiment'));
+        const experiment = await loadExperiment(tx, request, request.params.id);
+        await updateExperiment(tx, experiment, { state: 'deleted' });
+        return experiment.id;
+      });
+      context.experiments.forget(gone);
       return {};
     },
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiError, badRequest } from '../../errors.ts';
 import { checkAssignments } from '../../domain/space.ts';
 import { lockExperiment, touchExperiment } from '../../store/experiments.ts';
+import { StaleExperiment } from '../../service/experiment-cache.ts';
 import {
   createQueuedSuggestion,
   createSuggestion,
@@ -72,15 +73,19 @@ export const suggestionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, c
           strict: true,
         });
         // A point the user chose may repeat an open one: it carries no open key.
-        const suggestion = await createSuggestion(context.sql, {
+        // Checked against the kept definition, it is written only if that is still
+        // the stored one; otherwise the request runs again on the new definition.
+        const made = await createSuggestion(context.sql, {
           experimentId: experiment.id,
           assignments: checked,
           metadata: metadata ?? null,
           source: 'user',
           leaseSeconds: experiment.leaseSeconds,
+          revision: experiment.revision,
         });
-        if (!suggestion) throw new Error('a suggestion without an open key was refused');
-        return suggestionObject(experiment, suggestion);
+        if (!made.current) throw new StaleExperiment(experiment.id);
+        if (!made.suggestion) throw new Error('a suggestion without an open key was refused');
+        return suggestionObject(experiment, made.suggestion);
       }),
   );
 
