@@ -143,15 +143,52 @@ function targetLines(phases: PhaseResult[]): string[] {
 function qualityLines(quality: QualityResult | null): string[] {
   if (quality === null) return ['Quality was not measured in this run (`--no-quality`).'];
   const fmt = (values: number[]) => values.map(formatNumber).join(', ');
+  const row = (label: string, regrets: number[], seconds: number[]) =>
+    `| ${label} | ${formatNumber(median(regrets))} | ${fmt(regrets)} | ${(median(seconds) / 60).toFixed(1)} |`;
+  const short = `${quality.evaluationMs} to ${2 * quality.evaluationMs} ms`;
+  const long = `${quality.slowEvaluationMs / 1000} to ${(2 * quality.slowEvaluationMs) / 1000} s`;
   return [
-    `Hartmann-6, ${quality.budget} evaluations, ${quality.seeds} repetitions, both arms of a ` +
+    `Hartmann-6, ${quality.budget} evaluations, ${quality.seeds} repetitions, the arms of a ` +
       'repetition side by side on the same server; each evaluation takes a simulated training ' +
-      `time of ${quality.evaluationMs} to ${2 * quality.evaluationMs} ms:`,
+      'time, short or long (a single worker waits for the point that uses its latest ' +
+      'observation, so its training time does not change its result):',
     '',
     '| workers | median simple regret | regrets | median minutes |',
     '|---|---:|---|---:|',
-    `| 1 (parallel_bandwidth 1) | ${formatNumber(median(quality.sequential))} | ${fmt(quality.sequential)} | ${(median(quality.seconds.sequential) / 60).toFixed(1)} |`,
-    `| 8 (parallel_bandwidth 8) | ${formatNumber(median(quality.parallel))} | ${fmt(quality.parallel)} | ${(median(quality.seconds.parallel) / 60).toFixed(1)} |`,
+    row(
+      `1 (parallel_bandwidth 1), trainings of ${short}`,
+      quality.sequential,
+      quality.seconds.sequential,
+    ),
+    row(
+      `8 (parallel_bandwidth 8), trainings of ${short}`,
+      quality.parallel,
+      quality.seconds.parallel,
+    ),
+    row(
+      `8 (parallel_bandwidth 8), trainings of ${long}`,
+      quality.parallelSlow,
+      quality.seconds.parallelSlow,
+    ),
+  ];
+}
+
+/**
+ * Workers that never pause: by Little's law a loop (one suggestion, one
+ * observation) takes workers / loops-per-second on average, so the latency is
+ * set by the capacity; the targets need this many requests a second.
+ */
+function saturationLines(report: LoadReport): string[] {
+  const loopMs = report.phases.map((phase) => {
+    const loops = kindOf(phase, 'suggestions')?.count ?? 0;
+    return (report.workers / (loops / phase.seconds)) * 1000;
+  });
+  const needed = (2 * report.workers) / ((targets.suggestions + targets.observations) / 1000);
+  return [
+    `A worker that never pauses spends ${report.workers} / (loops a second) on each loop ` +
+      `(Little's law): ${loopMs.map((value) => `${value.toFixed(0)} ms`).join(', ')} here. ` +
+      `Even the mean would meet the targets only above ${needed.toFixed(0)} requests a second, ` +
+      'so this phase measures the capacity, and the targets are judged on the fleet.',
   ];
 }
 
@@ -160,8 +197,11 @@ export function renderLoadReport(report: LoadReport): string {
     `- Date: ${report.date}`,
     `- Machine: ${machineLine(report.machine)}`,
     `- Command: \`${report.command}\``,
-    `- ${report.workers} workers in the benchmark process, one keep-alive connection each, ` +
-      `${report.seconds} s a phase; the server process and Postgres on the same machine.`,
+    `- ${report.workers} workers in the benchmark process, one keep-alive connection each ` +
+      '(opened before a phase starts), ' +
+      `${report.seconds} s a phase; the server process and Postgres on the same machine; an ` +
+      'untimed 5 s run of the worker loop first, so that the phases measure a service that has ' +
+      'been running.',
     '',
     `### A fleet: workers that train between asking and reporting`,
     '',
@@ -183,6 +223,8 @@ export function renderLoadReport(report: LoadReport): string {
     'The experiment keeps growing during a phase: n is the count at its start.',
     '',
     ...targetLines(report.phases),
+    '',
+    ...saturationLines(report),
     '',
     '### Observation throughput',
     '',

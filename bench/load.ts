@@ -101,6 +101,39 @@ interface Context {
 }
 
 /**
+ * Each worker's connection is open before the clock starts, as a fleet's are
+ * after its first request: the phases measure requests, not TCP handshakes.
+ */
+async function connectWorkers(client: LoadClient, experiment: string): Promise<void> {
+  await Promise.all(
+    Array.from({ length: WORKERS }, () => client.request('GET', `/v1/experiments/${experiment}`)),
+  );
+}
+
+/**
+ * An untimed run of the worker loop first, so that the phases measure a
+ * service that has been running (compiled code, prepared statements, open
+ * connections to Postgres) rather than one that just started.
+ */
+async function warmUp(context: Context, seconds: number): Promise<void> {
+  const { client, random } = context;
+  const experiment = await createExperiment(client, 'load warm-up');
+  await preload(client, experiment, 200, random);
+  const base = `/v1/experiments/${experiment}`;
+  await forSeconds(seconds, async () => {
+    const suggestion = await client.request('POST', `${base}/suggestions`);
+    if (suggestion.status !== 200) return;
+    const assignments = suggestion.body?.assignments as Record<string, unknown>;
+    await sleep(100 * random());
+    await client.request('POST', `${base}/observations`, {
+      suggestion: suggestion.body?.id,
+      values: [{ name: 'accuracy', value: accuracy(assignments) }],
+    });
+  });
+  await client.request('DELETE', base);
+}
+
+/**
  * The worker loop (suggest, train for `trainMs` times 0.5 to 1.5, report) on
  * an experiment that starts with n observations.
  */
@@ -108,6 +141,7 @@ async function loopPhase(context: Context, n: number, trainMs: number): Promise<
   const { client, service, random } = context;
   const experiment = await createExperiment(client, `load n=${n}, training ${trainMs} ms`);
   await preload(client, experiment, n, random);
+  await connectWorkers(client, experiment);
   // Let the background pool computation that the preload started settle.
   await sleep(3000);
 
@@ -242,6 +276,7 @@ async function main(): Promise<void> {
   const context: Context = { client, service, seconds: settings.seconds, random: createRandom(7) };
 
   try {
+    await warmUp(context, 5);
     const fleet: PhaseResult[] = [];
     const phases: PhaseResult[] = [];
     for (const n of [0, 200, 1000]) {

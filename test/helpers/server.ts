@@ -36,6 +36,8 @@ export async function startServer(
       const match = /"address":"(http:\/\/[^"]+)\/v1"/.exec(text);
       if (match?.[1]) {
         clearTimeout(timer);
+        // Done: the log only grows from here, and reading it all again on every chunk is slow.
+        child.stdout.off('data', check);
         resolve(match[1]);
       }
     };
