@@ -5,8 +5,10 @@ import type { MetricDef, ObservationRecord } from './types.ts';
 
 type Oriented = (observation: ObservationRecord) => number;
 
-const valueOf = (observation: ObservationRecord, metric: MetricDef): number | undefined =>
-  observation.values.find((entry) => entry.metricId === metric.id)?.value;
+const valueOf = (
+  observation: Pick<ObservationRecord, 'values'>,
+  metric: MetricDef,
+): number | undefined => observation.values.find((entry) => entry.metricId === metric.id)?.value;
 
 /** The metric's value turned so that larger is better. */
 function oriented(metric: MetricDef): Oriented {
@@ -14,14 +16,20 @@ function oriented(metric: MetricDef): Oriented {
   return (observation) => sign * (valueOf(observation, metric) ?? Number.NEGATIVE_INFINITY);
 }
 
-function meetsThreshold(observation: ObservationRecord, metric: MetricDef): boolean {
+function meetsThreshold(
+  observation: Pick<ObservationRecord, 'values'>,
+  metric: MetricDef,
+): boolean {
   if (metric.threshold === null) return true;
   const value = valueOf(observation, metric);
   if (value === undefined) return false;
   return metric.objective === 'maximize' ? value >= metric.threshold : value <= metric.threshold;
 }
 
-export function isFeasible(observation: ObservationRecord, metrics: MetricDef[]): boolean {
+export function isFeasible(
+  observation: Pick<ObservationRecord, 'failed' | 'values'>,
+  metrics: MetricDef[],
+): boolean {
   if (observation.failed) return false;
   return metrics
     .filter((metric) => metric.strategy !== 'store')

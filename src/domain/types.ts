@@ -72,6 +72,9 @@ export interface ObservationRecord {
   created: Date;
 }
 
+/** What the optimizer reads of an observation. */
+export type ModelObservation = Pick<ObservationRecord, 'id' | 'assignments' | 'failed' | 'values'>;
+
 /** `expired`: its lease ran out and its point was offered again. */
 export type SuggestionState = 'open' | 'closed' | 'expired';
 

@@ -5,7 +5,7 @@ import type {
 } from '../engine/index.ts';
 import { isFeasible, optimizedMetrics } from '../domain/best.ts';
 import { currentAssignments } from '../domain/space.ts';
-import type { ExperimentDef, MetricDef, ObservationRecord, ParameterDef } from '../domain/types.ts';
+import type { ExperimentDef, MetricDef, ModelObservation, ParameterDef } from '../domain/types.ts';
 
 // The experiment and its history as the optimizer sees them: one value to
 // maximize per observation. Minimized metrics are negated; two optimized
@@ -27,14 +27,14 @@ export function engineParameter(parameter: ParameterDef): EngineParameter {
   return { name: parameter.name, type: parameter.type, min, max, log: parameter.log, grid };
 }
 
-const metricValue = (observation: ObservationRecord, metric: MetricDef) =>
+const metricValue = (observation: ModelObservation, metric: MetricDef) =>
   observation.values.find((value) => value.metricId === metric.id);
 
 const sign = (metric: MetricDef) => (metric.objective === 'maximize' ? 1 : -1);
 
 interface Scalarizer {
-  value(observation: ObservationRecord): number;
-  noise(observation: ObservationRecord): number | null;
+  value(observation: ModelObservation): number;
+  noise(observation: ModelObservation): number | null;
 }
 
 function singleMetric(metric: MetricDef): Scalarizer {
@@ -46,7 +46,7 @@ function singleMetric(metric: MetricDef): Scalarizer {
 
 function chebyshev(
   metrics: MetricDef[],
-  done: ObservationRecord[],
+  done: ModelObservation[],
   random: RandomSource,
 ): Scalarizer {
   const ranges = metrics.map((metric) => {
@@ -58,7 +58,7 @@ function chebyshev(
   const raw = metrics.map(() => random() + 1e-3);
   const total = raw.reduce((sum, weight) => sum + weight, 0);
   const weights = raw.map((weight) => weight / total);
-  const scaled = (o: ObservationRecord) =>
+  const scaled = (o: ModelObservation) =>
     metrics.map((metric, i) => {
       const range = ranges[i] ?? { low: 0, span: 1 };
       return (sign(metric) * (metricValue(o, metric)?.value ?? 0) - range.low) / range.span;
@@ -72,7 +72,7 @@ function chebyshev(
   };
 }
 
-function scalarizer(experiment: ExperimentDef, done: ObservationRecord[], random: RandomSource) {
+function scalarizer(experiment: ExperimentDef, done: ModelObservation[], random: RandomSource) {
   const optimized = optimizedMetrics(experiment.metrics);
   if (optimized.length > 1) return chebyshev(optimized, done, random);
   const [metric] = optimized.length > 0 ? optimized : experiment.metrics;
@@ -80,7 +80,7 @@ function scalarizer(experiment: ExperimentDef, done: ObservationRecord[], random
 }
 
 /** Total relative violation of the constraint thresholds; 0 when feasible. */
-function violation(observation: ObservationRecord, metrics: MetricDef[]): number {
+function violation(observation: ModelObservation, metrics: MetricDef[]): number {
   return metrics
     .filter((metric) => metric.strategy === 'constraint' && metric.threshold !== null)
     .reduce((total, metric) => {
@@ -92,7 +92,7 @@ function violation(observation: ObservationRecord, metrics: MetricDef[]): number
 
 export function engineObservations(
   experiment: ExperimentDef,
-  observations: ObservationRecord[],
+  observations: ModelObservation[],
   random: RandomSource,
 ): EngineObservation[] {
   const done = observations.filter((o) => !o.failed);

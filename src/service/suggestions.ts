@@ -9,7 +9,7 @@ import {
 import { assignmentsKey } from '../domain/space.ts';
 import type { Assignments, ExperimentDef, SuggestionRecord } from '../domain/types.ts';
 import { readExperiment } from '../store/experiments.ts';
-import { readObservations } from '../store/observations.ts';
+import { readModelObservations } from '../store/observations.ts';
 import { type PoolEntry, writePool } from '../store/pool.ts';
 import type { PrismaClient } from '../store/prisma.ts';
 import { Batcher } from '../store/batcher.ts';
@@ -393,7 +393,7 @@ export class SuggestionService {
     const experiment = await readExperiment(this.db.sql, experimentId);
     if (!experiment || experiment.state === 'deleted') return null;
     const [observations, { pending, serial }] = await Promise.all([
-      readObservations(this.db.sql, experimentId),
+      readModelObservations(this.db.sql, experimentId),
       readPending(this.db.sql, experimentId),
     ]);
     const parallel = Math.max(experiment.parallelBandwidth ?? 1, pending.length + 1);

@@ -1,4 +1,10 @@
-import type { Assignments, Metadata, MetricValue, ObservationRecord } from '../domain/types.ts';
+import type {
+  Assignments,
+  Metadata,
+  MetricValue,
+  ModelObservation,
+  ObservationRecord,
+} from '../domain/types.ts';
 import { toObservation } from './convert.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import { type Db, jsonOrNull, toId } from './prisma.ts';
@@ -223,6 +229,38 @@ export async function insertObservations(
     };
   });
   return { kind: 'written', observations };
+}
+
+/**
+ * What the optimizer reads on every refresh: each live observation's id,
+ * assignments, failure and values, oldest first, and nothing else (its
+ * metadata and times cost the request loop parsing time at thousands of rows).
+ */
+export async function readModelObservations(
+  sql: Sql,
+  experimentId: string,
+): Promise<ModelObservation[]> {
+  const rows = await sql.query<{
+    id: string;
+    assignments: Assignments;
+    failed: boolean;
+    v: Array<[string, number, number | null]>;
+  }>(
+    `SELECT o.id::text AS id, o.assignments, o.failed,
+            COALESCE((SELECT json_agg(json_build_array(v.metric_id::text, v.value, v.value_stddev))
+                        FROM observation_values v WHERE v.observation_id = o.id), '[]') AS v
+       FROM observations o
+      WHERE o.experiment_id = $1 AND o.deleted_at IS NULL
+      ORDER BY o.id`,
+    [experimentId],
+    'read-model-observations',
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    assignments: row.assignments,
+    failed: row.failed,
+    values: row.v.map(([metricId, value, valueStddev]) => ({ metricId, value, valueStddev })),
+  }));
 }
 
 /**

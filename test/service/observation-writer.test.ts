@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ExperimentDef } from '../../src/domain/types.ts';
 import { ObservationWriter } from '../../src/store/observation-writer.ts';
-import { readObservations } from '../../src/store/observations.ts';
+import { readModelObservations, readObservations } from '../../src/store/observations.ts';
 import { countingSql } from '../helpers/counting-sql.ts';
 import { backends } from '../helpers/database.ts';
 import { clientDatabase, storedExperiment } from '../helpers/experiments.ts';
@@ -67,6 +67,31 @@ for (const kind of backends) {
       ]);
       const stored = await readObservations(handle.db.sql, experiment.id);
       expect(stored.map((observation) => observation.assignments.x)).toEqual([0.1, 0.2, 0.3]);
+    });
+
+    it('reads for the optimizer what the full read holds of each live observation', async () => {
+      const experiment = await newExperiment();
+      const writer = new ObservationWriter(handle.db.sql);
+      await writer.write(experiment, report(experiment, 0.4));
+      const failed = { ...report(experiment, 0.5), failed: true, values: [] };
+      await writer.write(experiment, failed);
+      const metricId = experiment.metrics[0]?.id ?? '';
+      await writer.write(experiment, {
+        ...report(experiment, 0.6),
+        values: [{ metricId, value: 2, valueStddev: 0.5 }],
+      });
+      const full = await readObservations(handle.db.sql, experiment.id);
+      const lean = await readModelObservations(handle.db.sql, experiment.id);
+      expect(lean).toEqual(
+        full.map(({ id, assignments, failed: isFailed, values }) => ({
+          id,
+          assignments,
+          failed: isFailed,
+          values,
+        })),
+      );
+      expect(lean.map((observation) => observation.failed)).toEqual([false, true, false]);
+      expect(lean[2]?.values).toEqual([{ metricId, value: 2, valueStddev: 0.5 }]);
     });
 
     it('writes nothing for a revision that is no longer the stored one', async () => {
