@@ -154,8 +154,8 @@ export class SuggestionService {
    * is recomputed for the next ones.
    */
   private served(experiment: ExperimentDef, claim: PoolClaim): SuggestionRecord {
-    const parallel = Math.max(experiment.parallelBandwidth ?? 1, claim.facts.open + 1);
-    if (claim.entry && claim.entry.behind > parallel - 1) void this.refresh(experiment.id);
+    if (claim.entry && claim.entry.behind > parallelOf(experiment, claim.facts) - 1)
+      void this.refresh(experiment.id);
     return claim.suggestion as SuggestionRecord;
   }
 
@@ -176,12 +176,7 @@ export class SuggestionService {
   }
 
   private noteDemand(experimentId: string): void {
-    this.demand.delete(experimentId);
-    this.demand.set(experimentId, performance.now());
-    if (this.demand.size > MAX_DEMAND) {
-      const oldest = this.demand.keys().next().value;
-      if (oldest !== undefined) this.demand.delete(oldest);
-    }
+    keepNewest(this.demand, experimentId, performance.now(), MAX_DEMAND);
   }
 
   /**
@@ -252,7 +247,7 @@ export class SuggestionService {
   ): Promise<SuggestionRecord | null> {
     // A pool fewer observations behind than the workers running in parallel is
     // as fresh as parallel work allows (the claim statement applies the same rule).
-    const parallel = Math.max(experiment.parallelBandwidth ?? 1, facts.open + 1);
+    const parallel = parallelOf(experiment, facts);
     let stale: PoolEntry | null = null;
     for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       const claim = (attempt === 0 ? options.first : null) ?? (await this.claim(experiment));
@@ -440,12 +435,7 @@ export class SuggestionService {
     const grown = this.poolSizes.get(experimentId) ?? base;
     const size = this.outrun.delete(experimentId) ? Math.min(MAX_POOL, grown * 2) : grown;
     const kept = Math.max(base, size);
-    this.poolSizes.delete(experimentId);
-    this.poolSizes.set(experimentId, kept);
-    if (this.poolSizes.size > MAX_DEMAND) {
-      const oldest = this.poolSizes.keys().next().value;
-      if (oldest !== undefined) this.poolSizes.delete(oldest);
-    }
+    keepNewest(this.poolSizes, experimentId, kept, MAX_DEMAND);
     return kept;
   }
 
@@ -466,23 +456,13 @@ export class SuggestionService {
       .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
       .slice(0, INCUMBENTS)
       .map((observation) => observation.assignments);
-    this.incumbents.delete(experimentId);
-    if (best.length === 0) return;
-    this.incumbents.set(experimentId, best);
-    if (this.incumbents.size > MAX_WARM_STARTS) {
-      const oldest = this.incumbents.keys().next().value;
-      if (oldest !== undefined) this.incumbents.delete(oldest);
-    }
+    if (best.length === 0) this.incumbents.delete(experimentId);
+    else keepNewest(this.incumbents, experimentId, best, MAX_WARM_STARTS);
   }
 
   private remember(experimentId: string, state: unknown): void {
     if (state === null || state === undefined) return;
-    this.warmStarts.delete(experimentId);
-    this.warmStarts.set(experimentId, state);
-    if (this.warmStarts.size > MAX_WARM_STARTS) {
-      const oldest = this.warmStarts.keys().next().value;
-      if (oldest !== undefined) this.warmStarts.delete(oldest);
-    }
+    keepNewest(this.warmStarts, experimentId, state, MAX_WARM_STARTS);
   }
 }
 
@@ -492,6 +472,20 @@ function poolSource(experiment: ExperimentDef): SuggestionSource {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sets `key` as the newest entry of `map`, forgetting the oldest beyond `max` entries. */
+function keepNewest<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
+/** Workers running in parallel: the experiment's bandwidth, or more when more points are open. */
+const parallelOf = (experiment: ExperimentDef, facts: ServingFacts) =>
+  Math.max(experiment.parallelBandwidth ?? 1, facts.open + 1);
 
 async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -29,6 +29,10 @@ for (const kind of backends) {
         return { assignments, key: assignmentsKey(assignments) };
       });
 
+    /** A pool of `entries`, computed (as the store records it) before any observation. */
+    const pool = (experiment: ExperimentDef, entries: ReturnType<typeof candidates>) =>
+      writePool(handle.db.sql, experiment, { count: 0, lastObservationId: null }, entries);
+
     const claim = (experiment: ExperimentDef, count: number, serveStale = false) =>
       claimPooledSuggestions(handle.db.sql, {
         experiment,
@@ -39,12 +43,7 @@ for (const kind of backends) {
 
     it('takes one entry for each request, best first, and none past the end', async () => {
       const experiment = await newExperiment(8);
-      await writePool(
-        handle.db.sql,
-        experiment,
-        { count: 0, lastObservationId: null },
-        candidates(5),
-      );
+      await pool(experiment, candidates(5));
       const first = await claim(experiment, 3);
       expect(first?.map((c) => c.suggestion?.assignments)).toEqual([
         { x: 0, y: 1 },
@@ -65,16 +64,16 @@ for (const kind of backends) {
 
     it('leaves an entry whose point is open already unmade, and says so', async () => {
       const experiment = await newExperiment(4);
-      const pool = candidates(2);
-      await writePool(handle.db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      const points = candidates(2);
+      await pool(experiment, points);
       const [taken] = (await claim(experiment, 1)) ?? [];
       expect(taken?.suggestion).not.toBeNull();
       // The same points again: the first is open now.
-      await writePool(handle.db.sql, experiment, { count: 0, lastObservationId: null }, pool);
+      await pool(experiment, points);
       const again = await claim(experiment, 2);
-      expect(again?.[0]?.entry?.key).toBe(pool[0]?.key);
+      expect(again?.[0]?.entry?.key).toBe(points[0]?.key);
       expect(again?.[0]?.suggestion).toBeNull();
-      expect(again?.[1]?.suggestion?.assignments).toEqual(pool[1]?.assignments);
+      expect(again?.[1]?.suggestion?.assignments).toEqual(points[1]?.assignments);
     });
 
     it('serves an entry older than the parallel workers allow only when asked to', async () => {
@@ -89,12 +88,7 @@ for (const kind of backends) {
           },
         });
       }
-      await writePool(
-        handle.db.sql,
-        experiment,
-        { count: 0, lastObservationId: null },
-        candidates(4),
-      );
+      await pool(experiment, candidates(4));
       const strict = await claim(experiment, 1);
       expect(strict?.[0]?.entry?.behind).toBe(2);
       expect(strict?.[0]?.suggestion).toBeNull();
@@ -105,12 +99,7 @@ for (const kind of backends) {
 
     it('answers null and takes nothing when the experiment moved to another revision', async () => {
       const experiment = await newExperiment(4);
-      await writePool(
-        handle.db.sql,
-        experiment,
-        { count: 0, lastObservationId: null },
-        candidates(3),
-      );
+      await pool(experiment, candidates(3));
       expect(await claim({ ...experiment, revision: experiment.revision + 1 }, 2)).toBeNull();
       expect((await claim(experiment, 3))?.every((c) => c.suggestion !== null)).toBe(true);
     });
