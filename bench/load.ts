@@ -5,7 +5,8 @@
 // fleet), and workers that ask again at once (the service saturated); then
 // requests per second, errors, observation throughput (single and batch), and
 // the optimizer's quality with 8 parallel workers against one on Hartmann-6.
-// Writes its section of docs/benchmarks.md.
+// Writes its section of docs/benchmarks.md. `--only fleet|saturated` and
+// `--n 1000` run part of it, for looking into one phase, and write no docs.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -250,15 +251,25 @@ function options() {
       'train-ms': { type: 'string', default: '1000' },
       'no-quality': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
+      // For looking into one phase: `--only fleet --n 1000` runs just that
+      // (and writes no docs, the report being incomplete).
+      only: { type: 'string' },
+      n: { type: 'string', default: '0,200,1000' },
       database: { type: 'string' },
     },
   });
+  const only = values.only;
+  if (only !== undefined && only !== 'fleet' && only !== 'saturated') {
+    throw new Error(`--only takes fleet or saturated, not ${only}`);
+  }
   return {
     seconds: Number(values.seconds),
-    qualitySeeds: values['no-quality'] ? 0 : Number(values['quality-seeds']),
+    qualitySeeds: values['no-quality'] || only !== undefined ? 0 : Number(values['quality-seeds']),
     evaluationMs: Number(values['evaluation-ms']),
     trainMs: Number(values['train-ms']),
-    docs: !values['no-docs'],
+    docs: !values['no-docs'] && only === undefined && values.n === '0,200,1000',
+    only,
+    sizes: values.n.split(',').map((n) => Number(n)),
     database:
       values.database ??
       process.env.BENCH_DATABASE_URL ??
@@ -279,12 +290,17 @@ async function main(): Promise<void> {
     await warmUp(context, 5);
     const fleet: PhaseResult[] = [];
     const phases: PhaseResult[] = [];
-    for (const n of [0, 200, 1000]) {
-      fleet.push(await loopPhase(context, n, settings.trainMs));
-      console.log(JSON.stringify(fleet.at(-1)));
-      phases.push(await loopPhase(context, n, 0));
-      console.log(JSON.stringify(phases.at(-1)));
+    for (const n of settings.sizes) {
+      if (settings.only !== 'saturated') {
+        fleet.push(await loopPhase(context, n, settings.trainMs));
+        console.log(JSON.stringify(fleet.at(-1)));
+      }
+      if (settings.only !== 'fleet') {
+        phases.push(await loopPhase(context, n, 0));
+        console.log(JSON.stringify(phases.at(-1)));
+      }
     }
+    if (settings.only !== undefined) return;
     const throughput = await throughputPhase(context);
     console.log(JSON.stringify(throughput));
     const batches = await batchPhase(context);

@@ -407,7 +407,9 @@ export class SuggestionService {
       ...(warmStart === undefined ? {} : { warmStart }),
     };
     this.keepIncumbents(experimentId, job.observations);
+    const read = performance.now();
     const result = await this.options.run(job);
+    const ran = performance.now();
     this.remember(experimentId, result.state);
     const candidates = result.points.map((point) => ({
       assignments: point,
@@ -419,7 +421,13 @@ export class SuggestionService {
     };
     await writePool(this.db.sql, experiment, computedFrom, candidates);
     this.options.logger.debug(
-      { experiment: experimentId, size, diagnostics: result.diagnostics },
+      {
+        experiment: experimentId,
+        size,
+        observations: observations.length,
+        ms: { read: read - started, run: ran - read, write: performance.now() - ran },
+        diagnostics: result.diagnostics,
+      },
       'pool computed',
     );
     return { ms: performance.now() - started, parallel: parallel > 1 };

@@ -140,12 +140,16 @@ const insertSql = `
   ), items AS (
     SELECT item.n, item.x, (item.x ->> 'suggestion')::bigint AS suggestion_id
       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS item(x, n)
+  ), looked AS (
+    -- One lookup by key an item: a join here becomes a scan of the
+    -- experiment's suggestions once the planner expects many items.
+    SELECT items.n, (SELECT s.assignments FROM suggestions s
+                      WHERE s.id = items.suggestion_id AND s.experiment_id = $1) AS assignments
+      FROM items WHERE items.suggestion_id IS NOT NULL
   ), cited AS (
-    SELECT items.n, s.assignments
-      FROM items JOIN suggestions s ON s.id = items.suggestion_id AND s.experiment_id = $1
+    SELECT n, assignments FROM looked WHERE assignments IS NOT NULL
   ), missing AS (
-    SELECT items.n FROM items
-     WHERE items.suggestion_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cited WHERE cited.n = items.n)
+    SELECT n FROM looked WHERE assignments IS NULL
   ), input AS (
     SELECT nextval(pg_get_serial_sequence('observations', 'id')) AS id, items.n,
            items.suggestion_id, COALESCE(cited.assignments, items.x -> 'assignments') AS assignments,
@@ -163,7 +167,8 @@ const insertSql = `
       FROM input, jsonb_array_elements(input.vals) AS v
   ), closed AS (
     UPDATE suggestions SET state = 'closed', open_key = NULL, updated_at = now()
-     WHERE id IN (SELECT suggestion_id FROM input WHERE suggestion_id IS NOT NULL)
+     WHERE experiment_id = $1
+       AND id = ANY (ARRAY(SELECT suggestion_id FROM input WHERE suggestion_id IS NOT NULL))
   )
   SELECT 'written' AS kind, input.n::int AS n, written.id::text AS id,
          written.created_at AS created, input.assignments
@@ -206,10 +211,15 @@ export async function insertObservations(
       stddev: v.valueStddev,
     })),
   }));
+  // Planned on every call, not prepared: a plan made while the tables were
+  // small (seq scans are cheapest there) would stay with the connection for
+  // good where nothing analyzes the tables (autovacuum off, PGlite), and the
+  // statement would read every suggestion of the database on each report.
   const rows = await sql.query<InsertRow>(
     insertSql,
     [experiment.id, experiment.revision, JSON.stringify(items)],
     'insert-observations',
+    { prepare: false },
   );
   if (rows.some((row) => row.kind === 'stale')) return { kind: 'stale' };
   const missing = rows.find((row) => row.kind === 'missing');

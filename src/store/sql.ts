@@ -11,11 +11,23 @@ export interface Sql {
   /**
    * Runs one statement. A `name` makes it a prepared statement on Postgres,
    * planned once per connection instead of on every call: worth it for the
-   * long statements the workers' requests run many times a second.
+   * long statements the workers' requests run many times a second. With
+   * `prepare: false` the name only labels the statement, which is planned
+   * on every call: for one whose best plan changes as the tables grow.
    */
-  query<T extends object>(text: string, params?: readonly unknown[], name?: string): Promise<T[]>;
+  query<T extends object>(
+    text: string,
+    params?: readonly unknown[],
+    name?: string,
+    options?: QueryOptions,
+  ): Promise<T[]>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface QueryOptions {
+  /** False: plan the statement on every call even though it has a name. */
+  prepare?: boolean;
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -25,12 +37,14 @@ const pgQuery = async <T extends object>(
   text: string,
   params: readonly unknown[] = [],
   name?: string,
-): Promise<T[]> =>
-  (await connection.query<T>({ text, values: params as unknown[], ...(name ? { name } : {}) }))
-    .rows;
+  options: QueryOptions = {},
+): Promise<T[]> => {
+  const prepared = name && options.prepare !== false ? { name } : {};
+  return (await connection.query<T>({ text, values: params as unknown[], ...prepared })).rows;
+};
 
 const onConnection = (connection: Queryable): Sql => ({
-  query: (text, params, name) => pgQuery(connection, text, params, name),
+  query: (text, params, name, options) => pgQuery(connection, text, params, name, options),
   transaction: () => Promise.reject(new Error('transactions do not nest')),
 });
 
@@ -67,7 +81,8 @@ async function retried<T>(attempt: () => Promise<T>): Promise<T> {
  */
 export function postgresSql(pool: pg.Pool): Sql {
   return {
-    query: (text, params, name) => retried(() => pgQuery(pool, text, params, name)),
+    query: (text, params, name, options) =>
+      retried(() => pgQuery(pool, text, params, name, options)),
     transaction: (work) => retried(() => inTransaction(pool, work)),
   };
 }

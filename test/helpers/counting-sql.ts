@@ -6,9 +6,9 @@ export function countingSql(sql: Sql, counts: Map<string, number>): Sql {
     if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
   };
   return {
-    query: (text, params, name) => {
+    query: (text, params, name, options) => {
       count(name);
-      return sql.query(text, params, name);
+      return sql.query(text, params, name, options);
     },
     transaction: (work) => sql.transaction((tx) => work(countingSql(tx, counts))),
   };
