@@ -5,8 +5,8 @@
 // fleet), and workers that ask again at once (the service saturated); then
 // requests per second, errors, observation throughput (single and batch), and
 // the optimizer's quality with 8 parallel workers against one on Hartmann-6.
-// Writes its section of docs/benchmarks.md. `--only fleet|saturated` and
-// `--n 1000` run part of it, for looking into one phase, and write no docs.
+// Writes its section of docs/benchmarks.md. `--only fleet|saturated|quality`
+// and `--n 1000` run part of it, for looking into one phase, and write no docs.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -259,12 +259,15 @@ function options() {
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== 'fleet' && only !== 'saturated') {
-    throw new Error(`--only takes fleet or saturated, not ${only}`);
+  if (only !== undefined && !['fleet', 'saturated', 'quality'].includes(only)) {
+    throw new Error(`--only takes fleet, saturated or quality, not ${only}`);
   }
   return {
     seconds: Number(values.seconds),
-    qualitySeeds: values['no-quality'] || only !== undefined ? 0 : Number(values['quality-seeds']),
+    qualitySeeds:
+      values['no-quality'] || (only !== undefined && only !== 'quality')
+        ? 0
+        : Number(values['quality-seeds']),
     evaluationMs: Number(values['evaluation-ms']),
     trainMs: Number(values['train-ms']),
     docs: !values['no-docs'] && only === undefined && values.n === '0,200,1000',
@@ -290,7 +293,7 @@ async function main(): Promise<void> {
     await warmUp(context, 5);
     const fleet: PhaseResult[] = [];
     const phases: PhaseResult[] = [];
-    for (const n of settings.sizes) {
+    for (const n of settings.only === 'quality' ? [] : settings.sizes) {
       if (settings.only !== 'saturated') {
         fleet.push(await loopPhase(context, n, settings.trainMs));
         console.log(JSON.stringify(fleet.at(-1)));
@@ -299,6 +302,11 @@ async function main(): Promise<void> {
         phases.push(await loopPhase(context, n, 0));
         console.log(JSON.stringify(phases.at(-1)));
       }
+    }
+    if (settings.only === 'quality') {
+      console.log(
+        JSON.stringify(await runQuality(client, settings.qualitySeeds, settings.evaluationMs)),
+      );
     }
     if (settings.only !== undefined) return;
     const throughput = await throughputPhase(context);

@@ -14,7 +14,7 @@ import { type RateLimitOptions, registerRateLimit } from './http/rate-limit.ts';
 import { suggestionRoutes } from './http/suggestions/routes.ts';
 import { healthRoutes } from './http/system/routes.ts';
 import { tokenRoutes } from './http/tokens/routes.ts';
-import { OptimizerThreads } from './service/optimizer-threads.ts';
+import { OptimizerThreads, type RunOptions } from './service/optimizer-threads.ts';
 import type { OptimizerJob } from './service/optimizer-worker.ts';
 import { ExperimentCache } from './service/experiment-cache.ts';
 import { ObservationWriter } from './store/observation-writer.ts';
@@ -38,7 +38,7 @@ export interface AppOptions {
   /** How long one optimizer call may take. */
   suggestionTimeBudgetMs?: number;
   /** Runs optimizer jobs; by default a pool of worker threads that closes with the app. */
-  optimizer?: (job: OptimizerJob) => Promise<SuggestResult>;
+  optimizer?: (job: OptimizerJob, options?: RunOptions) => Promise<SuggestResult>;
   /** Per-token rate limit; omitted or null, requests are not limited. */
   rateLimit?: RateLimitOptions | null;
   idempotency?: IdempotencyOptions;
@@ -133,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const suggestions = new SuggestionService(
     { prisma, sql },
     {
-      run: options.optimizer ?? ((job) => (threads as OptimizerThreads).run(job)),
+      run: options.optimizer ?? ((job, run) => (threads as OptimizerThreads).run(job, run)),
       timeBudgetMs: options.suggestionTimeBudgetMs ?? 1500,
       logger: app.log,
     },

@@ -44,8 +44,11 @@ import type { OptimizerJob } from './optimizer-worker.ts';
 // experiment's optimizer takes at most half a thread.
 
 export interface SuggestionServiceOptions {
-  /** Runs optimizer jobs off the request loop. */
-  run(job: OptimizerJob): Promise<SuggestResult>;
+  /**
+   * Runs optimizer jobs off the request loop; `urgent` ones (a request waits
+   * for them) before the others.
+   */
+  run(job: OptimizerJob, options?: { urgent?: boolean }): Promise<SuggestResult>;
   /** How long one optimizer call may take before it returns its best so far. */
   timeBudgetMs: number;
   logger: {
@@ -61,6 +64,13 @@ const CLAIM_TRIES = 8;
 const MAX_CLAIM_BATCH = 64;
 const MAX_POOL = 64;
 const MAX_WARM_STARTS = 1000;
+/**
+ * How many time budgets a single worker waits for the computation that uses
+ * its latest observation: its own, and one already running on the thread
+ * (urgent jobs go first, but do not stop one that has started), with room
+ * for the reading and writing around them. Then it gets a quick point.
+ */
+const SEQUENTIAL_WAIT_BUDGETS = 4;
 /** The best points kept per experiment for the quick path. */
 const INCUMBENTS = 4;
 
@@ -268,7 +278,7 @@ export class SuggestionService {
     // Sequential work waits for the point that uses its latest observation;
     // parallel workers take a quick point and leave the optimizer running.
     if (options.wait && !(parallel > 1 && facts.observed)) {
-      await withTimeout(refresh, this.options.timeBudgetMs * 2);
+      await withTimeout(refresh, this.options.timeBudgetMs * SEQUENTIAL_WAIT_BUDGETS);
       const fresh = await this.fromPool(experiment, facts, { wait: false, first: null });
       if (fresh) return fresh;
     }
@@ -408,7 +418,8 @@ export class SuggestionService {
     };
     this.keepIncumbents(experimentId, job.observations);
     const read = performance.now();
-    const result = await this.options.run(job);
+    // A single worker waits for this computation; parallel ones take quick points meanwhile.
+    const result = await this.options.run(job, { urgent: parallel === 1 });
     const ran = performance.now();
     this.remember(experimentId, result.state);
     const candidates = result.points.map((point) => ({
