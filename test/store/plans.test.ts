@@ -76,7 +76,7 @@ for (const kind of backends) {
 
       // While the tables are small: reports and claims enough for prepared plans to settle.
       for (let round = 0; round < 8; round++) {
-        await report(experiment, round / 8);
+        await report(experiment, round / 8, 'optimizer');
         await pool(3);
         await claim(db.sql);
       }
@@ -132,17 +132,19 @@ for (const kind of backends) {
       values: [{ metricId: experiment.metrics[0]?.id ?? '', value: 0.5, valueStddev: null }],
     });
 
-    async function report(on: ExperimentDef, x: number, sql: Sql = db.sql) {
-      const made = await createSuggestion(sql, {
+    /** A suggestion (with an open key for the optimizer's) and its report. */
+    async function report(on: ExperimentDef, x: number, source: 'random' | 'optimizer') {
+      const made = await createSuggestion(db.sql, {
         experimentId: on.id,
         assignments: { x },
         metadata: null,
-        source: 'random',
+        source,
+        ...(source === 'optimizer' ? { openKey: assignmentsKey({ x }) } : {}),
         revision: on.revision,
       });
       const suggestion = made.suggestion;
       if (!suggestion) throw new Error('no suggestion was made');
-      const outcome = await insertObservations(sql, on, [newObservation(suggestion.id)]);
+      const outcome = await insertObservations(db.sql, on, [newObservation(suggestion.id)]);
       expect(outcome.kind).toBe('written');
       return suggestion;
     }
@@ -166,6 +168,22 @@ for (const kind of backends) {
       // 8,000 suggestions stored: a scan of either experiment's reads thousands.
       expect(reads.suggestions?.seq ?? 0).toBe(0);
       expect(reads.suggestions?.index ?? 0).toBeLessThanOrEqual(10);
+    });
+
+    it('makes a suggestion reading no other suggestion', async () => {
+      const reads = await readsOf(db.sql, async (tx) => {
+        const made = await createSuggestion(tx, {
+          experimentId: experiment.id,
+          assignments: { x: 0.456 },
+          metadata: null,
+          source: 'optimizer',
+          openKey: assignmentsKey({ x: 0.456 }),
+          revision: experiment.revision,
+        });
+        expect(made.suggestion).toBeTruthy();
+      });
+      expect(reads.suggestions?.seq ?? 0).toBe(0);
+      expect(reads.suggestions?.index ?? 0).toBeLessThanOrEqual(2);
     });
 
     it('claims a pooled point reading the open suggestions and the newest observations only', async () => {
