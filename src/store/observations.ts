@@ -242,35 +242,105 @@ export async function insertObservations(
 }
 
 /**
- * What the optimizer reads on every refresh: each live observation's id,
- * assignments, failure and values, oldest first, and nothing else (its
- * metadata and times cost the request loop parsing time at thousands of rows).
+ * What the optimizer knows of an experiment's live observations: each one's
+ * id, assignments, failure and values, oldest first, and a stamp of them
+ * (how many, the sum of their ids and of their update times) by which the
+ * next refresh tells whether any of them changed.
  */
+export interface ObservationSnapshot {
+  rows: ModelObservation[];
+  /** The newest id among them ('0' for none). */
+  through: string;
+  count: number;
+  /** Exact sums, as decimal text. */
+  idSum: string;
+  updateSum: string;
+}
+
+// One statement, so that the stamp and the rows come from the same snapshot
+// of the database. The rows are those after `through`, or all of them when
+// the ones up to `through` are no longer as stamped: one deleted, replaced
+// (its update time moved) or committed late with a smaller id than one read
+// before (ids are drawn before commit). Metadata and times stay out: the
+// request loop would spend time parsing them at thousands of rows.
+const snapshotSql = `
+  WITH live AS (
+    SELECT id, assignments, failed, updated_at FROM observations
+     WHERE experiment_id = $1 AND deleted_at IS NULL
+  ), known AS (
+    SELECT count(*)::int = $3::int AND coalesce(sum(id), 0) = $4::numeric
+           AND coalesce(sum(extract(epoch FROM updated_at)), 0) = $5::numeric AS same
+      FROM live WHERE id <= $2::bigint
+  )
+  SELECT (SELECT same FROM known) AS same,
+         (SELECT count(*)::int FROM live) AS count,
+         (SELECT coalesce(max(id), 0)::text FROM live) AS through,
+         (SELECT coalesce(sum(id), 0)::text FROM live) AS "idSum",
+         (SELECT coalesce(sum(extract(epoch FROM updated_at)), 0)::text FROM live) AS "updateSum",
+         (SELECT coalesce(json_agg(json_build_array(l.id::text, l.assignments, l.failed,
+                   coalesce((SELECT json_agg(json_build_array(v.metric_id::text, v.value, v.value_stddev))
+                               FROM observation_values v WHERE v.observation_id = l.id), '[]'))
+                   ORDER BY l.id), '[]')::text
+            FROM live l WHERE l.id > $2::bigint OR NOT (SELECT same FROM known)) AS rows`;
+
+type SnapshotRow = [string, Assignments, boolean, Array<[string, number, number | null]>];
+
+/**
+ * The experiment's live observations for the optimizer, reading only those
+ * after `known` when nothing `known` holds has changed since (null: all).
+ */
+export async function readObservationSnapshot(
+  sql: Sql,
+  experimentId: string,
+  known: ObservationSnapshot | null,
+): Promise<ObservationSnapshot> {
+  const [row] = await sql.query<{
+    same: boolean;
+    count: number;
+    through: string;
+    idSum: string;
+    updateSum: string;
+    rows: string;
+  }>(
+    snapshotSql,
+    known
+      ? [experimentId, known.through, known.count, known.idSum, known.updateSum]
+      : [experimentId, '0', -1, '0', '0'],
+    'read-observation-snapshot',
+    // Once a refresh: planning it every time costs little, and a plan made on
+    // an empty database could scan every experiment's observations.
+    { prepare: false },
+  );
+  if (!row) throw new Error('the observations were not read');
+  const read = (JSON.parse(row.rows) as SnapshotRow[]).map(
+    ([id, assignments, failed, values]): ModelObservation => ({
+      id,
+      assignments,
+      failed,
+      values: values.map(([metricId, value, valueStddev]) => ({ metricId, value, valueStddev })),
+    }),
+  );
+  const rows = known && row.same ? known.rows.concat(read) : read;
+  // A stamp that matched by chance would show here; then read them all.
+  if (rows.length !== row.count) {
+    if (known) return readObservationSnapshot(sql, experimentId, null);
+    throw new Error('the observations read do not match their count');
+  }
+  return {
+    rows,
+    through: row.through,
+    count: row.count,
+    idSum: row.idSum,
+    updateSum: row.updateSum,
+  };
+}
+
+/** Every live observation as the optimizer reads it, oldest first. */
 export async function readModelObservations(
   sql: Sql,
   experimentId: string,
 ): Promise<ModelObservation[]> {
-  const rows = await sql.query<{
-    id: string;
-    assignments: Assignments;
-    failed: boolean;
-    v: Array<[string, number, number | null]>;
-  }>(
-    `SELECT o.id::text AS id, o.assignments, o.failed,
-            COALESCE((SELECT json_agg(json_build_array(v.metric_id::text, v.value, v.value_stddev))
-                        FROM observation_values v WHERE v.observation_id = o.id), '[]') AS v
-       FROM observations o
-      WHERE o.experiment_id = $1 AND o.deleted_at IS NULL
-      ORDER BY o.id`,
-    [experimentId],
-    'read-model-observations',
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    assignments: row.assignments,
-    failed: row.failed,
-    values: row.v.map(([metricId, value, valueStddev]) => ({ metricId, value, valueStddev })),
-  }));
+  return (await readObservationSnapshot(sql, experimentId, null)).rows;
 }
 
 /**
