@@ -9,7 +9,7 @@ import {
   readObservations,
   replaceObservation,
 } from '../../src/store/observations.ts';
-import type { Sql } from '../../src/store/sql.ts';
+import type { QueryOptions, Sql } from '../../src/store/sql.ts';
 import { backends } from '../helpers/database.ts';
 import { clientDatabase, storedExperiment } from '../helpers/experiments.ts';
 
@@ -20,8 +20,13 @@ import { clientDatabase, storedExperiment } from '../helpers/experiments.ts';
 /** The database's answers, with the number of observations each snapshot read carried. */
 function carried(sql: Sql, counts: number[]): Sql {
   return {
-    async query(text, params, name, options) {
-      const rows = await sql.query(text, params, name, options);
+    async query<T extends object>(
+      text: string,
+      params?: readonly unknown[],
+      name?: string,
+      options?: QueryOptions,
+    ) {
+      const rows = await sql.query<T>(text, params, name, options);
       const [row] = rows as Array<{ rows?: unknown }>;
       if (name === 'read-observation-snapshot' && typeof row?.rows === 'string') {
         counts.push((JSON.parse(row.rows) as unknown[]).length);
