@@ -27,6 +27,7 @@ import {
 } from '../store/suggestions.ts';
 import { StaleExperiment } from './experiment-cache.ts';
 import { engineObservations, engineParameter } from './engine-input.ts';
+import type { RunOptions } from './optimizer-threads.ts';
 import type { OptimizerJob } from './optimizer-worker.ts';
 
 // Serving the next suggestion, in the contract's order: queued points first,
@@ -48,7 +49,7 @@ export interface SuggestionServiceOptions {
    * Runs optimizer jobs off the request loop; `urgent` ones (a request waits
    * for them) before the others.
    */
-  run(job: OptimizerJob, options?: { urgent?: boolean }): Promise<SuggestResult>;
+  run(job: OptimizerJob, options?: RunOptions): Promise<SuggestResult>;
   /** How long one optimizer call may take before it returns its best so far. */
   timeBudgetMs: number;
   logger: {
