@@ -335,14 +335,6 @@ export async function readObservationSnapshot(
   };
 }
 
-/** Every live observation as the optimizer reads it, oldest first. */
-export async function readModelObservations(
-  sql: Sql,
-  experimentId: string,
-): Promise<ModelObservation[]> {
-  return (await readObservationSnapshot(sql, experimentId, null)).rows;
-}
-
 /**
  * Every live observation of the experiment, oldest first, in one plain-SQL
  * statement (values as JSON): the optimizer reads them all on every refresh,

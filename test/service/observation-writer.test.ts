@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ExperimentDef } from '../../src/domain/types.ts';
 import { ObservationWriter } from '../../src/store/observation-writer.ts';
-import { readModelObservations, readObservations } from '../../src/store/observations.ts';
+import { readObservationSnapshot, readObservations } from '../../src/store/observations.ts';
 import { countingSql } from '../helpers/counting-sql.ts';
 import { backends } from '../helpers/database.ts';
 import { clientDatabase, storedExperiment } from '../helpers/experiments.ts';
@@ -81,7 +81,7 @@ for (const kind of backends) {
         values: [{ metricId, value: 2, valueStddev: 0.5 }],
       });
       const full = await readObservations(handle.db.sql, experiment.id);
-      const lean = await readModelObservations(handle.db.sql, experiment.id);
+      const lean = (await readObservationSnapshot(handle.db.sql, experiment.id, null)).rows;
       expect(lean).toEqual(
         full.map(({ id, assignments, failed: isFailed, values }) => ({
           id,

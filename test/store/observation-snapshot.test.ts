@@ -4,7 +4,6 @@ import type { ExperimentDef } from '../../src/domain/types.ts';
 import {
   deleteObservations,
   insertObservations,
-  readModelObservations,
   readObservationSnapshot,
   readObservations,
   replaceObservation,
@@ -70,7 +69,9 @@ for (const kind of backends) {
       const second = await readObservationSnapshot(sql, experiment.id, first);
       const third = await readObservationSnapshot(sql, experiment.id, second);
       expect(counts).toEqual([3, 2, 0]);
-      expect(second.rows).toEqual(await readModelObservations(handle.db.sql, experiment.id));
+      expect(second.rows).toEqual(
+        (await readObservationSnapshot(handle.db.sql, experiment.id, null)).rows,
+      );
       expect(third.rows.map((row) => row.assignments.x)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
       expect(third.count).toBe(5);
     });
@@ -122,7 +123,9 @@ for (const kind of backends) {
       );
       const second = await readObservationSnapshot(handle.db.sql, experiment.id, first);
       expect(second.rows.map((row) => row.assignments.x)).toEqual([0.1, 0.2, 0.3]);
-      expect(second.rows).toEqual(await readModelObservations(handle.db.sql, experiment.id));
+      expect(second.rows).toEqual(
+        (await readObservationSnapshot(handle.db.sql, experiment.id, null)).rows,
+      );
     });
 
     it('keeps each experiment to its own observations', async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ExperimentDef } from '../../src/domain/types.ts';
-import { createExperiment } from '../../src/store/experiments.ts';
 import { assignmentsKey } from '../../src/domain/space.ts';
 import { insertObservations, type NewObservation } from '../../src/store/observations.ts';
 import { writePool } from '../../src/store/pool.ts';
@@ -9,7 +8,7 @@ import type { Sql } from '../../src/store/sql.ts';
 import { claimPooledSuggestions, createSuggestion } from '../../src/store/suggestions.ts';
 import { DEFAULT_CLIENT, ensureClient } from '../../src/store/tokens.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { doubleParameter } from '../helpers/experiments.ts';
+import { storedExperiment } from '../helpers/experiments.ts';
 
 // The statements on every worker's path must read the rows they need and no
 // more, however large the tables have grown since the connection first ran
@@ -57,22 +56,9 @@ for (const kind of backends) {
     beforeAll(async () => {
       db = await openTestDatabase(kind, { poolSize: 1 });
       const client = await ensureClient(db.prisma, DEFAULT_CLIENT);
-      const define = (name: string) =>
-        createExperiment(db.prisma, {
-          clientId: client.id,
-          name,
-          type: 'offline',
-          development: false,
-          observationBudget: null,
-          parallelBandwidth: 4,
-          numSolutions: 1,
-          leaseSeconds: null,
-          metadata: null,
-          parameters: [doubleParameter('x')],
-          metrics: [{ name: 'f', objective: 'maximize', strategy: 'optimize', threshold: null }],
-        });
-      experiment = await define('grown');
-      const other = await define('neighbour');
+      const handle = { db, clientId: client.id };
+      experiment = await storedExperiment(handle, { parallelBandwidth: 4 });
+      const other = await storedExperiment(handle, { parallelBandwidth: 4 });
 
       // While the tables are small: reports and claims enough for prepared plans to settle.
       for (let round = 0; round < 8; round++) {
